@@ -1,0 +1,36 @@
+"""The catalogue pipeline: load -> validate -> render; mkdocs_hook builds the site from it.
+
+Each stage is a module of plain functions over plain data, usable on its own:
+
+    load.load_catalogue(path)        -> LoadedCatalogue (data, line numbers, load problems)
+    validate.validate(loaded)        -> [Problem, ...]  (empty when the catalogue is good)
+    catalogue.build_catalogue(data)  -> Catalogue       (typed, ordered)
+    render.render_pages(catalogue)   -> {"index.md": "...", "llm.md": "...", ...}
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .catalogue import Catalogue, build_catalogue
+from .load import load_catalogue
+from .problems import Problem
+from .validate import validate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "models.yaml"
+
+
+def read_catalogue(
+    path: str | os.PathLike[str] = DEFAULT_CATALOGUE,
+) -> tuple[Catalogue | None, list[Problem]]:
+    """Load and validate `path`: the catalogue if it is good, else None and every problem."""
+    loaded = load_catalogue(path)
+    problems = validate(loaded)
+    if problems:
+        return None, problems
+    return build_catalogue(loaded.data), []
+
+
+__all__ = ["DEFAULT_CATALOGUE", "Catalogue", "Problem", "read_catalogue"]

@@ -1,0 +1,163 @@
+"""The validated catalogue as typed objects: what the render stage works from.
+
+Built only from data that passed validation, so nothing here checks again.
+Ordering is decided here once, so every output is deterministic: categories
+and subcategories in the order the YAML declares them, models by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LINK_LABELS = {
+    "model_card": "Model card",
+    "repository": "Repository",
+    "homepage": "Homepage",
+    "docs": "Documentation",
+    "paper": "Paper",
+}
+
+COMMERCIAL_USE_LABELS = {
+    "allowed": "Allowed",
+    "restricted": "Restricted",
+    "not-allowed": "Not allowed",
+}
+
+
+@dataclass(frozen=True)
+class License:
+    id: str
+    name: str
+    url: str
+    commercial_use: str
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: str
+    category: str
+    subcategory: str
+    kind: str
+    modalities: tuple[str, ...]
+    description: str
+    use_cases: tuple[str, ...]
+    links: tuple[Link, ...]
+    license: License
+    commercial_use: str
+    license_note: str | None
+    verified: str
+    developer: str | None = None
+    parameters: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def commercial_use_label(self) -> str:
+        return COMMERCIAL_USE_LABELS[self.commercial_use]
+
+
+@dataclass(frozen=True)
+class Subcategory:
+    id: str
+    title: str
+    intro: str | None
+    models: tuple[Model, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    intro: str
+    subcategories: tuple[Subcategory, ...]
+
+    @property
+    def models(self) -> tuple[Model, ...]:
+        return tuple(model for sub in self.subcategories for model in sub.models)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    title: str
+    summary: str
+    categories: tuple[Category, ...]
+    licenses: tuple[License, ...] = field(default=())
+
+    @property
+    def models(self) -> tuple[Model, ...]:
+        return tuple(model for category in self.categories for model in category.models)
+
+    @property
+    def last_updated(self) -> str:
+        """The newest verification date: the catalogue changes when an entry is checked."""
+        return max((model.verified for model in self.models), default="")
+
+
+def build_catalogue(data: dict[str, Any]) -> Catalogue:
+    """Typed catalogue from validated data (see validate.validate)."""
+    licenses = {item["id"]: License(**item) for item in data["licenses"]}
+    models = sorted(
+        (_model(entry, licenses) for entry in data["models"]),
+        key=lambda model: (model.name.casefold(), model.id),
+    )
+    categories = tuple(
+        Category(
+            id=category["id"],
+            title=category["title"],
+            intro=category["intro"],
+            subcategories=tuple(
+                Subcategory(
+                    id=sub["id"],
+                    title=sub["title"],
+                    intro=sub.get("intro"),
+                    models=tuple(
+                        m for m in models if m.category == category["id"] and m.subcategory == sub["id"]
+                    ),
+                )
+                for sub in category["subcategories"]
+            ),
+        )
+        for category in data["categories"]
+    )
+    return Catalogue(
+        title=data["catalogue"]["title"],
+        summary=data["catalogue"]["summary"],
+        categories=categories,
+        licenses=tuple(licenses.values()),
+    )
+
+
+def _model(entry: dict[str, Any], licenses: dict[str, License]) -> Model:
+    licence = licenses[entry["license"]["id"]]
+    return Model(
+        id=entry["id"],
+        name=entry["name"],
+        category=entry["category"],
+        subcategory=entry["subcategory"],
+        kind=entry["kind"],
+        modalities=tuple(entry["modalities"]),
+        description=entry["description"],
+        use_cases=tuple(entry["use_cases"]),
+        links=tuple(
+            Link(kind, label, entry["links"][kind])
+            for kind, label in LINK_LABELS.items()
+            if kind in entry["links"]
+        ),
+        license=licence,
+        commercial_use=entry["license"].get("commercial_use", licence.commercial_use),
+        license_note=entry["license"].get("note"),
+        verified=entry["verified"],
+        developer=entry.get("developer"),
+        parameters=tuple(entry.get("parameters", ())),
+        caveats=tuple(entry.get("caveats", ())),
+        sources=tuple(entry.get("sources", ())),
+    )

@@ -1,0 +1,37 @@
+"""A problem found in the catalogue, worded for the person who has to fix it.
+
+Every stage reports problems the same way: one line each, naming file, line,
+entry and field, for example::
+
+    data/models.yaml:42: whisper-large-v3: links.repository: must start with https://
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A location inside the parsed YAML: keys and list indexes from the root,
+# e.g. ("models", 3, "links", "repository").
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int | None
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where, self.entry, self.field, self.message]
+        return ": ".join(part for part in parts if part)
+
+
+def format_field(path: Path) -> str | None:
+    """Render a path below an entry as `links.repository` or `use_cases[2]`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or None

@@ -1,0 +1,46 @@
+"""Shared paths and helpers for the tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SMALL_CATALOGUE = FIXTURES / "catalogues" / "small.yaml"
+MINIMAL_CATALOGUE = FIXTURES / "catalogues" / "minimal.yaml"
+
+# The parts of the project a site build needs, copied into a scratch project.
+PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "scripts", "data/models.schema.json"]
+
+
+def make_project(destination: Path, catalogue_text: str) -> Path:
+    """A copy of the project in `destination` whose data/models.yaml is `catalogue_text`."""
+    for part in PROJECT_PARTS:
+        source, target = ROOT / part, destination / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    (destination / "data" / "models.yaml").write_text(catalogue_text, encoding="utf-8")
+    return destination
+
+
+def run_mkdocs(project: Path, *args: str, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` in `project`."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", *args]
+    if site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project", SMALL_CATALOGUE.read_text(encoding="utf-8"))
