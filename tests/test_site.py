@@ -1,0 +1,180 @@
+"""Stage 4: the real catalogue through real MkDocs (Material), strict mode.
+
+Builds once per session into a temporary folder, then checks the HTML a
+person would read and the search index they would query.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scripts.catalog import DEFAULT_CATALOGUE, read_catalogue
+from scripts.catalog.catalogue import Catalogue
+
+from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    catalogue, problems = read_catalogue(DEFAULT_CATALOGUE)
+    assert problems == []
+    return catalogue
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("build") / "site"
+    result = run_mkdocs(ROOT, site_dir=site_dir)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site_dir
+
+
+def page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_model_is_on_its_category_page_with_all_its_links(site, catalogue):
+    for category in catalogue.categories:
+        html = page(site, f"{category.id}/index.html")
+        hrefs = {a["href"] for a in html.select("article a[href]")}
+        for model in category.models:
+            heading = html.find("h3", id=model.id)
+            assert heading is not None, f"{model.id} missing from {category.id}"
+            assert heading.get_text().rstrip("¶") == model.name
+            for link in model.links:
+                assert link.url in hrefs, f"{model.id}: {link.url}"
+            assert model.license.url in hrefs
+
+
+def test_home_page_lists_each_category_with_its_count(site, catalogue):
+    rows = page(site, "index.html").select("article table tbody tr")
+    assert [(row.find("a").get_text(), int(row.find_all("td")[1].get_text())) for row in rows] == [
+        (category.title, len(category.models)) for category in catalogue.categories
+    ]
+    assert f"Catalogue last updated {catalogue.last_updated}" in page(site, "index.html").get_text(
+        " ", strip=True
+    )
+
+
+def test_navigation_has_home_then_categories_in_declared_order(site, catalogue):
+    html = page(site, "about/index.html")
+    titles = [a.get_text(strip=True) for a in html.select("nav.md-nav--primary a.md-nav__link")]
+    expected = [category.title for category in catalogue.categories]
+    positions = [titles.index(title) for title in expected]
+    assert positions == sorted(positions)
+    assert titles.index("Home") < positions[0] < positions[-1] < titles.index("About")
+
+
+def test_search_index_has_every_model(site, catalogue):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {doc["title"] for doc in index["docs"]}
+    locations = {doc["location"] for doc in index["docs"]}
+    for model in catalogue.models:
+        assert model.name in titles, model.name
+        assert f"{model.category}/#{model.id}" in locations
+
+
+def test_site_loads_no_fonts_or_scripts_from_other_hosts(site):
+    for html_file in site.rglob("*.html"):
+        html = page(site, str(html_file.relative_to(site)))
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
+            for element in html.find_all(tag):
+                value = element.get(attribute, "")
+                if tag == "link" and "stylesheet" not in element.get("rel", []):
+                    continue
+                assert not value.startswith(("http:", "https:", "//")), f"{html_file}: {value}"
+
+
+def test_a_bad_catalogue_stops_the_build_and_leaves_the_site_alone(tmp_path):
+    project = make_project(tmp_path, (FIXTURES / "invalid" / "many-problems.yaml").read_text())
+    site_dir = project / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("last good build")
+    result = run_mkdocs(project, site_dir=site_dir)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 11
+    assert "data/models.yaml:20: example-asr: category: unknown category 'audio'" in errors[0]
+    assert "10 problem(s) in the catalogue; the site was not built." in errors[-1]
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in site_dir.iterdir()] == ["index.html"]
+    assert (site_dir / "index.html").read_text() == "last good build"
+
+
+def test_markdown_in_entries_is_shown_literally_in_the_built_site(tmp_path):
+    text = SMALL_CATALOGUE.read_text().replace(
+        "description: A general language model for summaries.",
+        'description: "**not bold** [not a link](https://evil.example) | # 1. `x`"',
+    )
+    project = make_project(tmp_path, text)
+    result = run_mkdocs(project, site_dir=project / "site")
+    assert result.returncode == 0, result.stderr
+    html = page(project / "site", "llm/index.html")
+    assert "**not bold** [not a link](https://evil.example) | # 1. `x`" in [
+        p.get_text() for p in html.find_all("p")
+    ]
+    assert html.find("a", href="https://evil.example") is None
+
+
+def test_a_docs_page_cannot_silently_replace_a_generated_one(tmp_path):
+    project = make_project(tmp_path, SMALL_CATALOGUE.read_text())
+    (project / "docs" / "llm.md").write_text("# Hand-written\n")
+    result = run_mkdocs(project, site_dir=project / "site")
+    assert result.returncode == 1
+    assert "llm.md clashes with a generated page; rename it." in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, contains: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = response.read().decode("utf-8")
+            if contains in body:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never contained {contains!r}; last body: {body[:300]!r}")
+
+
+def test_serve_rebuilds_when_the_catalogue_or_a_template_changes(small_project):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=small_project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/llm/"
+        wait_for(url, "Zeta LM")
+        catalogue = small_project / "data" / "models.yaml"
+        catalogue.write_text(catalogue.read_text().replace("name: Zeta LM", "name: Omega LM"))
+        wait_for(url, "Omega LM")
+        template = small_project / "templates" / "category.md.j2"
+        template.write_text(template.read_text() + "\nTemplate marker 7d1f.\n")
+        wait_for(url, "Template marker 7d1f.")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    shutil.rmtree(small_project / "site", ignore_errors=True)
