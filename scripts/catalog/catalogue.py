@@ -22,6 +22,7 @@ COMMERCIAL_USE_LABELS = {
     "allowed": "Allowed",
     "restricted": "Restricted",
     "not-allowed": "Not allowed",
+    "unclear": "Unclear",
 }
 
 
