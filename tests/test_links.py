@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,6 +201,7 @@ def test_the_built_site_has_no_broken_internal_links(tmp_path: Path, catalogue: 
     settings = read_settings(ca_bundle=str(web.ca_bundle), **FAST)
     results = check_links(links, project / "site", settings, lambda _: None)
 
+    assert not [r.url for r in results if r.url.startswith("data:")], "the theme's inline icons are not links"
     internal = [result for result in results if result.internal]
     assert len(internal) > 10, "the crawl reached the pages, assets and search index"
     assert [(r.url, r.outcome.detail) for r in internal if r.outcome.status is not Status.OK] == []
@@ -234,6 +236,25 @@ def test_the_built_site_has_no_broken_internal_links(tmp_path: Path, catalogue: 
 )
 def test_classification_rules(result: dict, expected: Status):
     assert classify(result, frozenset({"walled.example"})).status is expected
+
+
+def test_a_run_without_network_changes_nothing(tmp_path: Path, capsys):
+    closed = []
+    for _ in range(2):  # two ports nobody listens on: every host is unreachable
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed.append(probe.getsockname()[1])
+    text = (FIXTURES / "catalogues" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("https://opensource.org/license/mit", f"https://127.0.0.1:{closed[0]}/licence")
+    text = text.replace("https://github.com/example/example-asr", f"https://127.0.0.1:{closed[1]}/repo")
+    catalogue = tmp_path / "models.yaml"
+    catalogue.write_text(text, encoding="utf-8")
+    history = tmp_path / "history.json"
+    args = ["check", "--catalogue", str(catalogue), "--no-site", "--history", str(history)]
+    status = links_main([*args, "--report-dir", str(tmp_path), "--retries", "0", "--timeout", "1"])
+    assert status == 2
+    assert "network looks down" in capsys.readouterr().err
+    assert not history.exists() and not (tmp_path / "report.json").exists()
 
 
 def test_retry_after_as_a_date_falls_back_to_backoff():

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +50,23 @@ def check_links(
         raw = run_engine(site_urls, sorted(links), settings, unthrottled)
         results = _collect(raw, site_url, links, settings)
         _retry_transient(results, site_url, settings, unthrottled, sleep)
+    if _network_looks_down(results.values()):
+        raise CheckerError("no external host answered at all: this machine's network looks down")
     return sorted(results.values(), key=lambda result: (not result.internal, result.url))
+
+
+def _network_looks_down(results: Iterable[LinkResult]) -> bool:
+    """True when several external hosts were tried and not one gave any HTTP answer.
+
+    Such a run says nothing about the links; counting it as a failing night
+    for every link would be crying wolf.
+    """
+    answered, silent = set(), set()
+    for result in results:
+        if not result.internal:
+            host = urlsplit(result.url).netloc
+            (answered if result.outcome.answered else silent).add(host)
+    return len(silent) >= 2 and not answered
 
 
 def _retry_transient(
@@ -98,8 +114,8 @@ def _collect(
     starts = {line["cache_url"]: line["start"] for line in raw if "start" in line}
     results: dict[str, LinkResult] = {}
     for line in raw:
-        if "start" in line:
-            continue
+        if "start" in line or line["cache_url"].startswith("data:"):
+            continue  # data: URLs (the theme's inline icons) hold their content: nothing to check
         key = starts.get(line["cache_url"]) or _site_relative(line["cache_url"], site_url)
         internal = key.startswith("/")
         parent = urldefrag(line.get("parent_url") or "").url

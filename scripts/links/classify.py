@@ -30,6 +30,7 @@ class Outcome:
     moved_to: str | None = None
     retry_after: float | None = None  # seconds the server asked us to wait
     transient: bool = False  # worth checking again in this run (timeouts, 5xx, 429)
+    answered: bool = True  # False when no HTTP answer came at all (DNS, connection, timeout)
 
 
 _REDIRECT = re.compile(r"Redirected to `(?P<url>[^']*)'")
@@ -55,7 +56,7 @@ def classify(result: dict[str, Any], bot_walled_hosts: frozenset[str] = frozense
         transient = (code is not None and code >= 500) or (
             code is None and any(marker in text.lower() for marker in _TRANSIENT_ERRORS)
         )
-        return Outcome(Status.FAILING, text, transient=transient)
+        return Outcome(Status.FAILING, text, transient=transient, answered=code is not None)
     missing_anchor = next((w for w in warnings if w.startswith("Anchor `")), None)
     if missing_anchor and not result.get("extern"):
         return Outcome(Status.FAILING, missing_anchor.split(" Available anchors")[0])
