@@ -23,6 +23,12 @@ Check = Callable[[str], str | None]
 
 SIZE = re.compile(r"^[0-9]+(\.[0-9]+)?[KMBT]$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Commercial use that needs a licence note, and what the note should say (as the validator requires).
+NOTE_NEEDED = {
+    "restricted": "say what the condition is",
+    "not-allowed": "say what the condition is",
+    "unclear": "say what is known",
+}
 LINK_QUESTIONS = {
     "model_card": "Model card (e.g. on Hugging Face)",
     "repository": "Source repository",
@@ -240,8 +246,8 @@ class Interview:
         use = given.get("commercial_use") or next(
             i["commercial_use"] for i in licences if i["id"] == licence_id
         )
-        if use in {"restricted", "not-allowed"} and not given.get("note"):
-            prompt = f"Licence note (commercial use is {use}: say what the condition is)"
+        if use in NOTE_NEEDED and not given.get("note"):
+            prompt = f"Licence note (commercial use is {use}: {NOTE_NEEDED[use]})"
             chosen["note"] = self.ask(prompt, check_text(1000))
         entry["license"] = chosen
 
