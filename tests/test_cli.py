@@ -136,16 +136,17 @@ def test_new_dry_run_shows_the_entry_and_writes_nothing(tmp_path: Path):
 
 def test_new_in_a_terminal_asks_for_what_is_missing(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
-    answers = ["Beta Seg", "", "", "vision", "", "framework", "image", "Segmentation of CT.", "Organs", "",
+    answers = ["Beta Seg", "", "", "vision", "", "3", "image", "Segmentation of CT.", "Organs", "",
                "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "", "", "", ""]  # fmt: skip
     output, status = run_in_terminal(
         [sys.executable, "-m", "scripts.catalog", "--catalogue", str(path), "new"], answers
     )
     assert status == 0, output
-    assert "Category: " in output and "Subcategories of vision: medical-imaging (Medical imaging)" in output
+    assert "  2. vision (Vision)\r\n" in output and "  1. medical-imaging (Medical imaging)\r\n" in output
     model = next(m for m in load_catalogue(path).data["models"] if m["id"] == "beta-seg")
     assert model["links"] == {"repository": "https://github.com/example/beta-seg"}
     assert model["subcategory"] == "medical-imaging"  # the only one, taken as the default
+    assert model["kind"] == "framework"  # chosen by its number
 
 
 def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:

@@ -100,3 +100,16 @@ def test_a_restricted_licence_asks_for_its_condition():
 
 def test_id_suggestion_from_a_name():
     assert slug_of("Llama 3.2 (Vision)") == "llama-3-2-vision"
+
+
+def test_a_choice_can_be_answered_by_its_number_and_shows_the_list():
+    person = Person("9", "2")
+    assert (
+        interview(person).choose("Category", [("llm", "Language models"), ("vision", "Vision")]) == "vision"
+    )
+    assert person.shown == [
+        "Category:",
+        "  1. llm (Language models)",
+        "  2. vision (Vision)",
+        "  must be one of: llm, vision",
+    ]

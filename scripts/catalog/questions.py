@@ -29,6 +29,7 @@ NOTE_NEEDED = {
     "not-allowed": "say what the condition is",
     "unclear": "say what is known",
 }
+KIND_HINTS = {"algorithm implementation": "not pretrained: you train it on your own data"}
 LINK_QUESTIONS = {
     "model_card": "Model card (e.g. on Hugging Face)",
     "repository": "Source repository",
@@ -185,24 +186,30 @@ class Interview:
             "Developer (organisation or group; optional)", check_text(120), required=False
         )
 
+    def choose(self, prompt: str, choices: list[tuple[str, str]]) -> str:
+        """One of `choices` (value, description), answered by its number or its value."""
+        self.say(f"{prompt}:")
+        for number, (value, description) in enumerate(choices, start=1):
+            self.say(f"  {number}. {value}" + (f" ({description})" if description else ""))
+        values = [value for value, _ in choices]
+        by_number = {str(number): value for number, value in enumerate(values, start=1)}
+        default = values[0] if len(values) == 1 else None
+        answer = self.ask(
+            f"{prompt} (number or name)", lambda a: check_one_of(values)(by_number.get(a, a)), default
+        )
+        return by_number.get(answer, answer)
+
     def _ask_category(self, entry: dict[str, Any]) -> None:
         categories = self.catalogue["categories"]
-        self.say("Categories: " + ", ".join(f"{c['id']} ({c['title']})" for c in categories))
-        entry["category"] = self.ask("Category", check_one_of([c["id"] for c in categories]))
+        entry["category"] = self.choose("Category", [(c["id"], c["title"]) for c in categories])
 
     def _ask_subcategory(self, entry: dict[str, Any]) -> None:
         category = next(c for c in self.catalogue["categories"] if c["id"] == entry["category"])
-        subcategories = category["subcategories"]
-        ids = [s["id"] for s in subcategories]
-        self.say(
-            f"Subcategories of {category['id']}: "
-            + ", ".join(f"{s['id']} ({s['title']})" for s in subcategories)
-        )
-        entry["subcategory"] = self.ask("Subcategory", check_one_of(ids), ids[0] if len(ids) == 1 else None)
+        choices = [(s["id"], s["title"]) for s in category["subcategories"]]
+        entry["subcategory"] = self.choose(f"Subcategory of {category['id']}", choices)
 
     def _ask_kind(self, entry: dict[str, Any]) -> None:
-        self.say("Kinds: " + ", ".join(kinds()))
-        entry["kind"] = self.ask("Kind", check_one_of(kinds()))
+        entry["kind"] = self.choose("Kind", [(kind, KIND_HINTS.get(kind, "")) for kind in kinds()])
 
     def _ask_modalities(self, entry: dict[str, Any]) -> None:
         self.say("Modalities: " + ", ".join(modalities()))
@@ -236,11 +243,9 @@ class Interview:
 
     def _ask_license(self, entry: dict[str, Any]) -> None:
         licences = self.catalogue["licenses"]
-        self.say("Declared licences (commercial use):")
-        for licence in licences:
-            self.say(f"  {licence['id']}: {licence['name']} ({licence['commercial_use']})")
-        self.say("  A licence not listed must first be declared under licenses: (see CONTRIBUTING.md).")
-        licence_id = self.ask("Licence id", check_one_of([item["id"] for item in licences]))
+        self.say("A licence not listed below must first be declared under licenses: (see CONTRIBUTING.md).")
+        choices = [(i["id"], f"{i['name']}; commercial use: {i['commercial_use']}") for i in licences]
+        licence_id = self.choose("Licence", choices)
         given = entry.get("license") or {}  # a note or commercial_use given as options
         chosen = {**given, "id": licence_id}
         use = given.get("commercial_use") or next(
