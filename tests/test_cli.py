@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
 
-from scripts.catalog.load import display_name
+from scripts.catalog.load import display_name, load_catalogue
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE
 
@@ -68,3 +70,99 @@ def test_a_missing_catalogue_is_a_problem_not_a_crash(tmp_path: Path):
 def test_usage_errors_exit_2():
     assert catalog("frobnicate").returncode == 2
     assert catalog("render").returncode == 2  # --out is required
+
+
+# --- new ---------------------------------------------------------------------------------
+
+NEW_OPTIONS = [
+    "new", "--name", "Beta Seg", "--category", "vision", "--subcategory", "medical-imaging",
+    "--kind", "framework", "--modality", "image", "--description", "Segmentation of CT scans.",
+    "--use-case", "Organ segmentation", "--repository", "https://github.com/example/beta-seg",
+    "--license", "Apache-2.0", "--verified", "2026-01-31",
+]  # fmt: skip
+
+
+def scratch_catalogue(tmp_path: Path) -> Path:
+    path = tmp_path / "models.yaml"
+    path.write_bytes(SMALL_CATALOGUE.read_bytes())
+    return path
+
+
+def test_new_with_options_adds_a_valid_entry(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    result = catalog("--catalogue", str(path), *NEW_OPTIONS)
+    assert result.returncode == 0, result.stderr
+    line = path.read_text().splitlines().index("  - id: beta-seg") + 1
+    assert result.stdout.splitlines()[0] == (
+        f"{display_name(path)}:{line}: added beta-seg, after the last entry in vision/medical-imaging; "
+        "the catalogue is valid."
+    )
+    assert catalog("--catalogue", str(path), "validate").stdout.endswith(": 4 models, no problems.\n")
+
+
+def test_new_without_required_options_and_no_terminal_names_them(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    result = catalog("--catalogue", str(path), "new", "--name", "Beta Seg", "--kind", "framework")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "new: missing --category, --subcategory, --modality, --description, --use-case, "
+        "--model-card/--repository/--homepage/--docs/--paper, --license "
+        "(run it in a terminal to be asked instead)\n"
+    )
+    assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()
+
+
+def test_new_refuses_an_invalid_entry_naming_the_option_to_fix(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    options = [value.replace("https://github.com", "http://github.com") for value in NEW_OPTIONS]
+    result = catalog("--catalogue", str(path), *options)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{display_name(path)}: beta-seg: links.repository: must start with https:// "
+        "(plain http:// is not accepted) (option --repository)",
+        "new: the new entry is not valid; nothing was written",
+    ]
+    assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()
+
+
+def test_new_dry_run_shows_the_entry_and_writes_nothing(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    result = catalog("--catalogue", str(path), *NEW_OPTIONS, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "  subcategory: medical-imaging\n" in result.stdout
+    assert result.stdout.startswith("Would add beta-seg to ")
+    assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()
+
+
+def test_new_in_a_terminal_asks_for_what_is_missing(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    answers = ["Beta Seg", "", "", "vision", "", "3", "image", "Segmentation of CT.", "Organs", "",
+               "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "", "", "", ""]  # fmt: skip
+    output, status = run_in_terminal(
+        [sys.executable, "-m", "scripts.catalog", "--catalogue", str(path), "new"], answers
+    )
+    assert status == 0, output
+    assert "  2. vision (Vision)\r\n" in output and "  1. medical-imaging (Medical imaging)\r\n" in output
+    model = next(m for m in load_catalogue(path).data["models"] if m["id"] == "beta-seg")
+    assert model["links"] == {"repository": "https://github.com/example/beta-seg"}
+    assert model["subcategory"] == "medical-imaging"  # the only one, taken as the default
+    assert model["kind"] == "framework"  # chosen by its number
+
+
+def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:
+    """Run `command` with a pseudo-terminal as stdin and stdout, typing `answers` ahead."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, cwd=ROOT, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    os.write(controller, "".join(answer + "\n" for answer in answers).encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the program ended
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    return output.decode(errors="replace"), process.wait(timeout=60)

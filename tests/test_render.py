@@ -16,8 +16,8 @@ import random
 
 import markdown
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+from mkdocs.config import load_config
 
 from scripts.catalog.catalogue import build_catalogue
 from scripts.catalog.load import load_catalogue
@@ -36,15 +36,12 @@ def small_data() -> dict:
 
 def to_html(page: str) -> BeautifulSoup:
     """Convert with the same Markdown extensions the site uses."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    extensions, settings = [], {}
-    for item in config["markdown_extensions"]:
-        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, {})
-        extensions.append(name)
-        settings[name] = options or {}
-    return BeautifulSoup(
-        markdown.markdown(page, extensions=extensions, extension_configs=settings), "html.parser"
+    # MkDocs' own loader: mkdocs.yml uses its tags (!ENV, !relative), which plain YAML rejects.
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    html = markdown.markdown(
+        page, extensions=config.markdown_extensions, extension_configs=config.mdx_configs
     )
+    return BeautifulSoup(html, "html.parser")
 
 
 def test_pages_match_the_golden_files():

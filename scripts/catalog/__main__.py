@@ -1,4 +1,4 @@
-"""Command line: `python -m scripts.catalog validate|render`.
+"""Command line: `python -m scripts.catalog validate|render|new|changed`.
 
 Exit status: 0 when the catalogue is good, 1 when it has problems (each
 printed on its own line), 2 when the command line itself is wrong.
@@ -7,30 +7,227 @@ printed on its own line), 2 when the command line itself is wrong.
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import DEFAULT_CATALOGUE, read_catalogue
-from .load import display_name
+from .changes import GitError, compare, read_from_git, summary_markdown
+from .github import annotation
+from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
+from .problems import Problem
+from .questions import Interview, slug_of
 from .render import render_pages, write_pages
+from .scaffold import ScaffoldError, add_entry, entry_lines
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.run
+    return command(args)
+
+
+def _report(problems: list[Problem], output_format: str = "text", done: str = "nothing was written") -> int:
+    for problem in problems:
+        if output_format == "github":
+            print(annotation(problem))
+        else:
+            print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found; {done}.", file=sys.stderr)
+    return 1
+
+
+def validate_command(args: argparse.Namespace) -> int:
     catalogue, problems = read_catalogue(args.catalogue)
     if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
-        return 1
+        return _report(problems, args.format)
     assert catalogue is not None
-    if args.command == "validate":
-        print(f"{display_name(args.catalogue)}: {len(catalogue.models)} models, no problems.")
-    elif args.command == "render":
-        pages = render_pages(catalogue)
-        write_pages(pages, args.out)
-        print(f"Wrote {len(pages)} pages to {display_name(args.out)}.")
+    print(f"{display_name(args.catalogue)}: {len(catalogue.models)} models, no problems.")
     return 0
+
+
+def render_command(args: argparse.Namespace) -> int:
+    catalogue, problems = read_catalogue(args.catalogue)
+    if problems:
+        return _report(problems)
+    assert catalogue is not None
+    pages = render_pages(catalogue)
+    write_pages(pages, args.out)
+    print(f"Wrote {len(pages)} pages to {display_name(args.out)}.")
+    return 0
+
+
+# --- new -------------------------------------------------------------------------------
+
+# Option -> field of the entry it fills, for messages that name the option to fix.
+FIELD_OPTIONS = {
+    "id": "--id",
+    "name": "--name",
+    "developer": "--developer",
+    "category": "--category",
+    "subcategory": "--subcategory",
+    "kind": "--kind",
+    "modalities": "--modality",
+    "description": "--description",
+    "use_cases": "--use-case",
+    "links": "--model-card/--repository/--homepage/--docs/--paper",
+    "license": "--license",
+    "license.id": "--license",
+    "license.commercial_use": "--commercial-use",
+    "license.note": "--license-note",
+    "parameters": "--parameters",
+    "caveats": "--caveat",
+    "verified": "--verified",
+    "sources": "--source",
+}
+REQUIRED_FIELDS = [
+    "name", "category", "subcategory", "kind", "modalities", "description", "use_cases", "links", "license",
+]  # fmt: skip
+
+
+def entry_from_options(args: argparse.Namespace) -> dict[str, Any]:
+    links = {kind: getattr(args, kind) for kind in ("model_card", "repository", "homepage", "docs", "paper")}
+    licence = {"id": args.license, "commercial_use": args.commercial_use, "note": args.license_note}
+    entry = {
+        "id": args.id,
+        "name": args.name,
+        "developer": args.developer,
+        "category": args.category,
+        "subcategory": args.subcategory,
+        "kind": args.kind,
+        "modalities": _split_all(args.modality),
+        "description": args.description,
+        "use_cases": args.use_case,
+        "links": {kind: url for kind, url in links.items() if url},
+        "license": {key: value for key, value in licence.items() if value},
+        "parameters": _split_all(args.parameters),
+        "caveats": args.caveat,
+        "verified": args.verified,
+        "sources": args.source,
+    }
+    return {key: value for key, value in entry.items() if value}
+
+
+def _split_all(values: list[str]) -> list[str]:
+    """`--modality text,image --modality audio` -> [text, image, audio]."""
+    return list(dict.fromkeys(item.strip() for value in values for item in value.split(",") if item.strip()))
+
+
+def _missing_options(entry: dict[str, Any]) -> list[str]:
+    missing = [field for field in REQUIRED_FIELDS if not entry.get(field)]
+    if "license" not in missing and not entry["license"].get("id"):
+        missing.append("license")
+    return [FIELD_OPTIONS[field] for field in missing]
+
+
+def new_command(args: argparse.Namespace) -> int:
+    entry = entry_from_options(args)
+    asking = sys.stdin.isatty() and not args.no_input
+    if asking:
+        current = _catalogue_data(args.catalogue)
+        if current is None:
+            return _report(validate_problems(args.catalogue), done="nothing was added")
+        try:
+            Interview(current, _ask, print).fill(entry)
+        except (EOFError, KeyboardInterrupt):
+            print("\nStopped; nothing was added.", file=sys.stderr)
+            return 1
+    missing = _missing_options(entry)
+    if missing:
+        print(
+            f"new: missing {', '.join(missing)} (run it in a terminal to be asked instead)", file=sys.stderr
+        )
+        return 2
+    entry.setdefault("id", slug_of(entry["name"]))
+    entry.setdefault("verified", datetime.date.today().isoformat())
+    try:
+        insertion = add_entry(args.catalogue, entry, write=not args.dry_run)
+    except ScaffoldError as error:
+        for problem in error.problems:
+            hint = _option_for(problem.field)
+            print(f"{problem}{f' (option {hint})' if hint else ''}", file=sys.stderr)
+        print(f"new: {error.summary}", file=sys.stderr)
+        return 1
+    name = display_name(args.catalogue)
+    if args.dry_run:
+        print(f"Would add {entry['id']} to {name} at line {insertion.line}, {insertion.rule}:\n")
+        print("\n".join(entry_lines(entry)))
+        return 0
+    print(f"{name}:{insertion.line}: added {entry['id']}, {insertion.rule}; the catalogue is valid.")
+    print("Review the entry in the file, then commit it and open a pull request.")
+    return 0
+
+
+def _option_for(field: str | None) -> str | None:
+    """`links.repository` -> `--repository`, `use_cases[1]` -> `--use-case`."""
+    if not field:
+        return None
+    field = field.split("[", 1)[0]
+    if field.startswith("links."):
+        return "--" + field.removeprefix("links.").replace("_", "-")
+    return FIELD_OPTIONS.get(field)
+
+
+def _ask(prompt: str) -> str:
+    return input(prompt)
+
+
+def _catalogue_data(path: Path) -> dict[str, Any] | None:
+    loaded = load_catalogue(path)
+    return loaded.data if not loaded.problems and isinstance(loaded.data, dict) else None
+
+
+def validate_problems(path: Path) -> list[Problem]:
+    _, problems = read_catalogue(path)
+    return problems
+
+
+# --- changed ---------------------------------------------------------------------------
+
+
+def changed_command(args: argparse.Namespace) -> int:
+    name = display_name(args.catalogue)
+    head = load_catalogue(args.catalogue)
+    if head.problems:
+        return _report(head.problems, done="could not compare")
+    try:
+        base_text = read_from_git(args.base, args.catalogue)
+    except GitError as error:
+        print(f"changed: {error}", file=sys.stderr)
+        return 2
+    base = None
+    if base_text is not None:
+        loaded_base = parse_catalogue(base_text, LoadedCatalogue(file=f"{args.base}:{name}"))
+        if loaded_base.problems:
+            return _report(loaded_base.problems, done="could not compare")
+        base = loaded_base.data
+    changes = compare(base, head.data)
+    if args.format == "ids":
+        print("\n".join(changes.ids_to_check), end="\n" if changes.ids_to_check else "")
+    elif args.format == "json":
+        print(json.dumps(_changes_json(changes), indent=2))
+    else:
+        print(summary_markdown(changes), end="")
+    return 0
+
+
+def _changes_json(changes: Any) -> dict[str, Any]:
+    def entries(items: tuple[Any, ...]) -> list[dict[str, Any]]:
+        return [{"id": e.id, "name": e.name, "fields": list(e.fields)} for e in items]
+
+    return {
+        "added": entries(changes.added),
+        "changed": entries(changes.changed),
+        "removed": entries(changes.removed),
+        "declarations": list(changes.declarations),
+        "ids_to_check": changes.ids_to_check,
+    }
+
+
+# --- Command line ----------------------------------------------------------------------
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,10 +236,74 @@ def _parser() -> argparse.ArgumentParser:
         "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="the YAML file (default: data/models.yaml)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check the catalogue and list every problem")
+    validate = commands.add_parser("validate", help="check the catalogue and list every problem")
+    validate.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="text: one line per problem; github: GitHub Actions annotations on the exact line",
+    )
+    validate.set_defaults(run=validate_command)
     render = commands.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("--out", type=Path, required=True, help="folder to (re)create with the pages")
+    render.set_defaults(run=render_command)
+    _add_new_parser(commands)
+    changed = commands.add_parser(
+        "changed", help="list the entries added, changed or removed since a git ref"
+    )
+    changed.add_argument("--base", required=True, help="git commit, branch or tag to compare with")
+    changed.add_argument(
+        "--format",
+        choices=["summary", "ids", "json"],
+        default="summary",
+        help="summary: Markdown for people; ids: added and changed ids, one a line; json: everything",
+    )
+    changed.set_defaults(run=changed_command)
     return parser
+
+
+def _add_new_parser(commands: Any) -> None:
+    new = commands.add_parser(
+        "new",
+        help="add a model to the catalogue (asks for what is missing when run in a terminal)",
+        description="Add a model to the catalogue, after the last entry of its category and subcategory. "
+        "Fields not given as options are asked for when run in a terminal. The file is changed only "
+        "if the whole catalogue is still valid; everything else in it stays byte for byte.",
+    )
+    text = new.add_argument_group("the entry (see CONTRIBUTING.md for each field)")
+    text.add_argument("--id", help="unique id, lowercase with hyphens (default: made from --name)")
+    text.add_argument("--name", help="name of the model")
+    text.add_argument("--developer", help="organisation or group that publishes it")
+    text.add_argument("--category", help="id of a declared category, e.g. llm")
+    text.add_argument("--subcategory", help="id of a subcategory of that category")
+    text.add_argument("--kind", help="pretrained model | model family | framework | algorithm implementation")
+    text.add_argument(
+        "--modality", action="append", default=[], help="text, image, ... (repeat or comma-separate)"
+    )
+    text.add_argument("--description", help="one or two sentences of plain text")
+    text.add_argument(
+        "--use-case", action="append", default=[], help="a clinical or operational use (repeat)"
+    )
+    for kind in ("model-card", "repository", "homepage", "docs", "paper"):
+        text.add_argument(f"--{kind}", metavar="URL", help=f"https:// link: {kind.replace('-', ' ')}")
+    text.add_argument("--license", help="id of a declared licence, e.g. Apache-2.0")
+    text.add_argument("--commercial-use", help="only where this model differs from its licence")
+    text.add_argument(
+        "--license-note", help="the condition, where commercial use is restricted or not allowed"
+    )
+    text.add_argument("--parameters", action="append", default=[], help="published sizes, e.g. 1B,7B")
+    text.add_argument("--caveat", action="append", default=[], help="what to know before use (repeat)")
+    text.add_argument("--verified", help="YYYY-MM-DD you checked the facts (default: today)")
+    text.add_argument(
+        "--source", action="append", default=[], help="https:// page the facts come from (repeat)"
+    )
+    new.add_argument(
+        "--dry-run", action="store_true", help="show the entry and where it would go; write nothing"
+    )
+    new.add_argument(
+        "--no-input", action="store_true", help="never ask; fail if a required option is missing"
+    )
+    new.set_defaults(run=new_command)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,41 @@
+"""MkDocs hook: each page's "edit" link opens the file the page is really made from.
+
+With `repo_url` and `edit_uri` set (the deploy workflow sets them from the GitHub
+context), MkDocs links every page to its file under docs/. Two kinds of page are
+made from elsewhere:
+
+- generated pages (the home page and the category pages) come from the catalogue,
+  so their edit link opens data/models.yaml;
+- docs/contributing.md only includes CONTRIBUTING.md, so its link opens that.
+
+`edit_uri` points at the docs folder (e.g. `edit/main/docs/`), so the paths here
+are relative to it; MkDocs resolves the `../`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+CATALOGUE = "data/models.yaml"
+# Pages in docs/ whose text is included from a file elsewhere in the repository.
+INCLUDED_FROM = {"contributing.md": "CONTRIBUTING.md"}
+
+
+def edit_path(source: str, config: MkDocsConfig) -> str:
+    """`source` (relative to the project folder) as a path relative to the docs folder."""
+    project = Path(config.config_file_path).resolve().parent
+    docs = Path(config.docs_dir).resolve().relative_to(project).as_posix()
+    return posixpath.relpath(source, docs)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for file in files.documentation_pages():
+        if file.generated_by is not None:
+            file.edit_uri = edit_path(CATALOGUE, config)
+        elif file.src_uri in INCLUDED_FROM:
+            file.edit_uri = edit_path(INCLUDED_FROM[file.src_uri], config)
+    return files

@@ -1,0 +1,270 @@
+"""Ask, in a terminal, for the fields of a new entry that were not given as options.
+
+Each answer is checked as it is typed, with the same rules as the validator
+(declared categories and licences, https links, plain text, dates), and asked
+again until it is good, so the entry that reaches the file is complete.
+Reading and printing go through two functions, so tests can answer for a person.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from .validate import SCHEMA_FILE, https_url_problem, plain_text_problem
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+Check = Callable[[str], str | None]
+
+SIZE = re.compile(r"^[0-9]+(\.[0-9]+)?[KMBT]$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Commercial use that needs a licence note, and what the note should say (as the validator requires).
+NOTE_NEEDED = {
+    "restricted": "say what the condition is",
+    "not-allowed": "say what the condition is",
+    "unclear": "say what is known",
+}
+KIND_HINTS = {"algorithm implementation": "not pretrained: you train it on your own data"}
+LINK_QUESTIONS = {
+    "model_card": "Model card (e.g. on Hugging Face)",
+    "repository": "Source repository",
+    "homepage": "Homepage",
+    "docs": "Documentation",
+    "paper": "Paper",
+}
+
+
+@cache
+def _schema_model() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["$defs"]["model"]["properties"]
+
+
+def kinds() -> list[str]:
+    return list(_schema_model()["kind"]["enum"])
+
+
+def modalities() -> list[str]:
+    return list(_schema_model()["modalities"]["items"]["enum"])
+
+
+def slug_of(name: str) -> str:
+    """`Llama 3.2` -> `llama-3-2`: a suggestion for the id."""
+    return "-".join(re.findall(r"[a-z0-9]+", name.casefold()))
+
+
+# --- Checks of one answer ----------------------------------------------------------------
+
+
+def check_text(limit: int) -> Check:
+    def check(answer: str) -> str | None:
+        if len(answer) > limit:
+            return f"is too long ({len(answer)} characters, at most {limit})"
+        return plain_text_problem(answer)
+
+    return check
+
+
+def check_one_of(choices: list[str]) -> Check:
+    return lambda answer: None if answer in choices else f"must be one of: {', '.join(choices)}"
+
+
+def check_id(taken: set[str]) -> Check:
+    def check(answer: str) -> str | None:
+        if not SLUG.match(answer):
+            return "must be lowercase letters, digits and single hyphens, like whisper-large-v3"
+        if answer in taken:
+            return f"{answer!r} is already in the catalogue; choose another id"
+        return None
+
+    return check
+
+
+def check_date(answer: str) -> str | None:
+    try:
+        day = datetime.date.fromisoformat(answer)
+    except ValueError:
+        return "must be a date written YYYY-MM-DD"
+    return "is in the future: use the day you checked the facts" if day > datetime.date.today() else None
+
+
+def check_each(check: Check) -> Check:
+    """Check every item of a comma-separated answer."""
+
+    def check_all(answer: str) -> str | None:
+        for item in split_list(answer):
+            problem = check(item)
+            if problem:
+                return f"{item!r}: {problem}"
+        return None
+
+    return check_all
+
+
+def check_size(answer: str) -> str | None:
+    return None if SIZE.match(answer) else "must be a size like 770M or 1.5B"
+
+
+def split_list(answer: str) -> list[str]:
+    return [item.strip() for item in answer.split(",") if item.strip()]
+
+
+# --- Asking ----------------------------------------------------------------------------
+
+
+class Interview:
+    """Asks for each missing field in turn; `entry` is filled in place."""
+
+    def __init__(self, catalogue: dict[str, Any], ask: Ask, say: Say) -> None:
+        self.catalogue = catalogue
+        self.ask_line = ask
+        self.say = say
+
+    def ask(self, prompt: str, check: Check, default: str | None = None, required: bool = True) -> str:
+        """One answer that passes `check`; an empty answer takes the default, or skips if optional."""
+        shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
+        while True:
+            answer = self.ask_line(shown).strip()
+            if not answer and default:
+                answer = default
+            if not answer and not required:
+                return ""
+            problem = check(answer) if answer else "an answer is required"
+            if problem is None:
+                return answer
+            self.say(f"  {problem}")
+
+    def ask_many(self, prompt: str, check: Check, required: bool) -> list[str]:
+        """One item per answer until an empty one."""
+        self.say(f"{prompt} (one per line; an empty line ends the list):")
+        items: list[str] = []
+        while True:
+            item = self.ask(f"  {len(items) + 1}", check, required=required and not items)
+            if not item:
+                return items
+            items.append(item)
+
+    def fill(self, entry: dict[str, Any]) -> dict[str, Any]:
+        for field, asker in self._askers():
+            given = entry.get(field)
+            if not given or (field == "license" and not given.get("id")):
+                asker(entry)
+        return entry
+
+    def _askers(self) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
+        return [
+            ("name", self._ask_name),
+            ("id", self._ask_id),
+            ("developer", self._ask_developer),
+            ("category", self._ask_category),
+            ("subcategory", self._ask_subcategory),
+            ("kind", self._ask_kind),
+            ("modalities", self._ask_modalities),
+            ("description", self._ask_description),
+            ("use_cases", self._ask_use_cases),
+            ("links", self._ask_links),
+            ("license", self._ask_license),
+            ("parameters", self._ask_parameters),
+            ("caveats", self._ask_caveats),
+            ("verified", self._ask_verified),
+            ("sources", self._ask_sources),
+        ]
+
+    def _ask_name(self, entry: dict[str, Any]) -> None:
+        entry["name"] = self.ask("Name of the model", check_text(120))
+
+    def _ask_id(self, entry: dict[str, Any]) -> None:
+        taken = {m.get("id") for m in self.catalogue.get("models", []) if isinstance(m, dict)}
+        entry["id"] = self.ask("Id (unique, used in page addresses)", check_id(taken), slug_of(entry["name"]))
+
+    def _ask_developer(self, entry: dict[str, Any]) -> None:
+        entry["developer"] = self.ask(
+            "Developer (organisation or group; optional)", check_text(120), required=False
+        )
+
+    def choose(self, prompt: str, choices: list[tuple[str, str]]) -> str:
+        """One of `choices` (value, description), answered by its number or its value."""
+        self.say(f"{prompt}:")
+        for number, (value, description) in enumerate(choices, start=1):
+            self.say(f"  {number}. {value}" + (f" ({description})" if description else ""))
+        values = [value for value, _ in choices]
+        by_number = {str(number): value for number, value in enumerate(values, start=1)}
+        default = values[0] if len(values) == 1 else None
+        answer = self.ask(
+            f"{prompt} (number or name)", lambda a: check_one_of(values)(by_number.get(a, a)), default
+        )
+        return by_number.get(answer, answer)
+
+    def _ask_category(self, entry: dict[str, Any]) -> None:
+        categories = self.catalogue["categories"]
+        entry["category"] = self.choose("Category", [(c["id"], c["title"]) for c in categories])
+
+    def _ask_subcategory(self, entry: dict[str, Any]) -> None:
+        category = next(c for c in self.catalogue["categories"] if c["id"] == entry["category"])
+        choices = [(s["id"], s["title"]) for s in category["subcategories"]]
+        entry["subcategory"] = self.choose(f"Subcategory of {category['id']}", choices)
+
+    def _ask_kind(self, entry: dict[str, Any]) -> None:
+        entry["kind"] = self.choose("Kind", [(kind, KIND_HINTS.get(kind, "")) for kind in kinds()])
+
+    def _ask_modalities(self, entry: dict[str, Any]) -> None:
+        self.say("Modalities: " + ", ".join(modalities()))
+        answer = self.ask("Modalities (comma-separated)", check_each(check_one_of(modalities())))
+        entry["modalities"] = list(dict.fromkeys(split_list(answer)))
+
+    def _ask_description(self, entry: dict[str, Any]) -> None:
+        prompt = "Description (one or two sentences of plain text: what it is, what it is good at)"
+        entry["description"] = self.ask(prompt, check_text(1000))
+
+    def _ask_use_cases(self, entry: dict[str, Any]) -> None:
+        entry["use_cases"] = self.ask_many("Use cases", check_text(1000), required=True)
+
+    def _ask_caveats(self, entry: dict[str, Any]) -> None:
+        entry["caveats"] = self.ask_many("Caveats (optional)", check_text(1000), required=False)
+
+    def _ask_verified(self, entry: dict[str, Any]) -> None:
+        entry["verified"] = self.ask("Facts checked on (YYYY-MM-DD)", check_date, _today())
+
+    def _ask_links(self, entry: dict[str, Any]) -> None:
+        self.say("Links (https:// only; give at least one, press Enter to skip a kind):")
+        links: dict[str, str] = {}
+        while not links:
+            for kind, prompt in LINK_QUESTIONS.items():
+                answer = self.ask(f"  {prompt}", https_url_problem, required=False)
+                if answer:
+                    links[kind] = answer
+            if not links:
+                self.say("  at least one link is required")
+        entry["links"] = links
+
+    def _ask_license(self, entry: dict[str, Any]) -> None:
+        licences = self.catalogue["licenses"]
+        self.say("A licence not listed below must first be declared under licenses: (see CONTRIBUTING.md).")
+        choices = [(i["id"], f"{i['name']}; commercial use: {i['commercial_use']}") for i in licences]
+        licence_id = self.choose("Licence", choices)
+        given = entry.get("license") or {}  # a note or commercial_use given as options
+        chosen = {**given, "id": licence_id}
+        use = given.get("commercial_use") or next(
+            i["commercial_use"] for i in licences if i["id"] == licence_id
+        )
+        if use in NOTE_NEEDED and not given.get("note"):
+            prompt = f"Licence note (commercial use is {use}: {NOTE_NEEDED[use]})"
+            chosen["note"] = self.ask(prompt, check_text(1000))
+        entry["license"] = chosen
+
+    def _ask_parameters(self, entry: dict[str, Any]) -> None:
+        prompt = "Published sizes, comma-separated (e.g. 1B, 7B; optional)"
+        entry["parameters"] = split_list(self.ask(prompt, check_each(check_size), required=False))
+
+    def _ask_sources(self, entry: dict[str, Any]) -> None:
+        entry["sources"] = self.ask_many(
+            "Sources you read the licence and sizes from (https://)", https_url_problem, False
+        )
+
+
+def _today() -> str:
+    return datetime.date.today().isoformat()

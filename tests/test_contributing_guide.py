@@ -1,0 +1,45 @@
+"""CONTRIBUTING.md's examples work as written: a newcomer copies them, so they are run here."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+from scripts.catalog import DEFAULT_CATALOGUE
+from scripts.catalog.load import load_catalogue
+from scripts.catalog.validate import validate
+
+from .conftest import ROOT, SMALL_CATALOGUE
+
+GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", GUIDE, re.MULTILINE | re.DOTALL)
+
+
+def test_the_new_command_example_adds_a_valid_entry(tmp_path):
+    [example] = [block for block in code_blocks("sh") if "scripts.catalog new \\" in block]
+    words = shlex.split(example.replace("\\\n", " "))
+    assert words[:4] == [".venv/bin/python", "-m", "scripts.catalog", "new"]
+    catalogue = tmp_path / "models.yaml"
+    shutil.copyfile(DEFAULT_CATALOGUE, catalogue)
+    command = [sys.executable, "-m", "scripts.catalog", "--catalogue", str(catalogue), *words[3:]]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = load_catalogue(catalogue)
+    assert validate(loaded) == []
+    added = next(model for model in loaded.data["models"] if model["name"] == "Example Model")
+    assert added["id"] == "example-model" and added["links"]["model_card"].startswith("https://")
+
+
+def test_the_hand_written_entry_example_is_valid(tmp_path):
+    [example] = [block for block in code_blocks("yaml") if "- id: example-model" in block]
+    catalogue = tmp_path / "models.yaml"
+    catalogue.write_text(SMALL_CATALOGUE.read_text(encoding="utf-8") + example, encoding="utf-8")
+    loaded = load_catalogue(catalogue)
+    assert validate(loaded) == []
+    assert loaded.data["models"][-1]["id"] == "example-model"

@@ -1,0 +1,115 @@
+"""The interview for a new entry: asks only what is missing, re-asks until an answer is good."""
+
+from __future__ import annotations
+
+import datetime
+
+from scripts.catalog.load import load_catalogue
+from scripts.catalog.questions import Interview, slug_of
+from scripts.catalog.validate import https_url_problem
+
+from .conftest import SMALL_CATALOGUE
+
+
+class Person:
+    """Answers prompts in order and records what was shown."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.prompts: list[str] = []
+        self.shown: list[str] = []
+
+    def ask(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.answers.pop(0)
+
+    def say(self, text: str) -> None:
+        self.shown.append(text)
+
+
+def interview(person: Person) -> Interview:
+    return Interview(load_catalogue(SMALL_CATALOGUE).data, person.ask, person.say)
+
+
+def test_asks_every_missing_field_and_builds_the_entry():
+    person = Person(
+        "Beta Seg", "", "Example Lab", "vision", "", "framework", "image, video", "Segmentation of CT.",
+        "Organ segmentation", "", "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0",
+        "1B, 7B", "", "", "https://example.org/licence", "",
+    )  # fmt: skip
+    entry = interview(person).fill({})
+    assert entry == {
+        "name": "Beta Seg",
+        "id": "beta-seg",
+        "developer": "Example Lab",
+        "category": "vision",
+        "subcategory": "medical-imaging",
+        "kind": "framework",
+        "modalities": ["image", "video"],
+        "description": "Segmentation of CT.",
+        "use_cases": ["Organ segmentation"],
+        "links": {"repository": "https://github.com/example/beta-seg"},
+        "license": {"id": "Apache-2.0"},
+        "parameters": ["1B", "7B"],
+        "caveats": [],
+        "verified": datetime.date.today().isoformat(),
+        "sources": ["https://example.org/licence"],
+    }
+    assert person.answers == []
+
+
+def test_given_fields_are_not_asked():
+    given = {
+        "name": "Beta Seg", "id": "beta-seg", "developer": "Lab", "category": "llm", "subcategory": "clinical",
+        "kind": "framework", "modalities": ["text"], "description": "D.", "use_cases": ["U"],
+        "links": {"paper": "https://arxiv.org/abs/1"}, "license": {"id": "Apache-2.0"}, "parameters": ["1B"],
+        "caveats": ["C"], "verified": "2026-01-01",
+    }  # fmt: skip
+    person = Person("")
+    entry = interview(person).fill(dict(given))
+    assert entry == {**given, "sources": []}
+    assert person.prompts == ["  1: "]  # only the optional sources list
+
+
+def test_bad_answers_are_explained_and_asked_again():
+    person = Person("http://example.org", "https://example.org/x")
+    answer = interview(person).ask("Link", https_url_problem)
+    assert answer == "https://example.org/x"
+    assert person.shown == ["  must start with https:// (plain http:// is not accepted)"]
+
+
+def test_a_taken_id_and_an_unknown_category_are_asked_again():
+    person = Person("alpha-bert", "beta", "vison", "vision")
+    entry = interview(person).fill(
+        {"name": "Beta", "developer": "x", "subcategory": "medical-imaging", "kind": "framework",
+         "modalities": ["image"], "description": "D.", "use_cases": ["U"], "links": {"docs": "https://e.org/d"},
+         "license": {"id": "Apache-2.0"}, "parameters": ["1B"], "caveats": ["C"], "verified": "2026-01-01",
+         "sources": ["https://e.org/s"]}
+    )  # fmt: skip
+    assert (entry["id"], entry["category"]) == ("beta", "vision")
+    assert "  'alpha-bert' is already in the catalogue; choose another id" in person.shown
+    assert "  must be one of: llm, vision" in person.shown
+
+
+def test_a_restricted_licence_asks_for_its_condition():
+    person = Person("LicenseRef-example-community", "Over 1M users need a licence.")
+    entry: dict = {}
+    interview(person)._ask_license(entry)
+    assert entry["license"] == {"id": "LicenseRef-example-community", "note": "Over 1M users need a licence."}
+
+
+def test_id_suggestion_from_a_name():
+    assert slug_of("Llama 3.2 (Vision)") == "llama-3-2-vision"
+
+
+def test_a_choice_can_be_answered_by_its_number_and_shows_the_list():
+    person = Person("9", "2")
+    assert (
+        interview(person).choose("Category", [("llm", "Language models"), ("vision", "Vision")]) == "vision"
+    )
+    assert person.shown == [
+        "Category:",
+        "  1. llm (Language models)",
+        "  2. vision (Vision)",
+        "  must be one of: llm, vision",
+    ]
