@@ -24,6 +24,7 @@ COMMERCIAL_USE_LABELS = {
     "allowed": "Allowed",
     "restricted": "Restricted",
     "not-allowed": "Not allowed",
+    "unclear": "Unclear",
 }
 
 

@@ -66,9 +66,13 @@ class LoadedCatalogue:
         return None
 
     def problem(self, path: Path, message: str, line: int | None = None) -> Problem:
+        entry, field_name, found_line = self.locate(path)
+        return Problem(self.file, line or found_line, entry, field_name, message)
+
+    def locate(self, path: Path) -> tuple[str | None, str | None, int | None]:
+        """("models", 3, "links", "paper") -> ("whisper-large-v3", "links.paper", 57)."""
         entry, field_path = self._split_entry(path)
-        line = line or self.line_of(path)
-        return Problem(self.file, line, entry, format_field(field_path), message)
+        return entry, format_field(field_path), self.line_of(path)
 
     def _split_entry(self, path: Path) -> tuple[str | None, Path]:
         """("models", 3, "links") -> ("whisper-large-v3", ("links",))."""

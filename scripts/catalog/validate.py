@@ -335,7 +335,7 @@ def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -
         if not isinstance(licence, dict) or _text(licence, "note"):
             continue
         use = _text(licence, "commercial_use") or declared.get(_text(licence, "id") or "")
-        if use in {"restricted", "not-allowed"}:
+        if use in {"restricted", "not-allowed", "unclear"}:
             report(
                 ("models", i, "license", "note"),
                 f"required because commercial use is {use}: say what the condition is",

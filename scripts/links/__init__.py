@@ -1,0 +1,13 @@
+"""Stage 5: check every link of the catalogue and the built site, and report the broken ones.
+
+    targets.catalogue_links(path)      -> {url: [where it is in data/models.yaml, ...]}
+    engine  (child process)            -> LinkChecker's full result for every URL
+    classify.classify(result)          -> Outcome: ok, moved, failing, blocked, rate-limited, ...
+    check.check_links(...)             -> one run: LinkChecker, then retries of transient failures
+    history.update(history, outcomes)  -> consecutive failing runs per URL, first-failed date
+    report.build_report(...)           -> report.json / report.md, grouped by catalogue entry
+
+A link is reported broken only after it failed on several consecutive runs
+(one flaky night proves nothing), except links between pages of our own site,
+which are built from this repository and so cannot be flaky.
+"""

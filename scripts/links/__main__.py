@@ -1,0 +1,126 @@
+"""Command line: `python -m scripts.links check`.
+
+Checks every URL of the catalogue and every link of the built site, retries
+what may be transient, updates the history of failing links and writes
+report.md and report.json. With --entry, checks only those models' URLs,
+without the site and without history (for pull requests).
+
+Exit status: 0 no new broken links, 1 new broken links, 2 the checker itself
+failed (bad settings, invalid catalogue, missing site, LinkChecker error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+from scripts.catalog import DEFAULT_CATALOGUE, PROJECT_ROOT
+
+from . import history as history_file
+from .check import CheckerError, check_links
+from .classify import Outcome
+from .history import HistoryError, write_atomically
+from .report import build_report, report_json, report_markdown
+from .settings import DEFAULT_CONFIG, SettingsError, read_settings
+from .targets import catalogue_links
+
+EXIT_CLEAN, EXIT_NEW_BROKEN, EXIT_CHECKER_FAILED = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _check(args)
+    except (CheckerError, SettingsError, HistoryError, OSError) as error:
+        print(f"link check failed: {error}", file=sys.stderr)
+        return EXIT_CHECKER_FAILED
+
+
+def _check(args: argparse.Namespace) -> int:
+    partial = bool(args.entry)
+    settings = read_settings(
+        args.config,
+        threads=args.threads,
+        timeout=args.timeout,
+        per_host_rate=args.per_host_rate,
+        retries=args.retries,
+        backoff_seconds=args.backoff,
+        broken_after_runs=args.broken_after if args.broken_after or not partial else 1,
+        ca_bundle=args.ca_bundle,
+    )
+    links, problems = catalogue_links(args.catalogue, set(args.entry) if partial else None)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise CheckerError(f"{len(problems)} problem(s) in the catalogue; fix them first")
+    site = None if partial or args.no_site else args.site
+    if site is not None and not (site / "index.html").is_file():
+        raise CheckerError(
+            f"{site}/index.html not found: build the site first (scripts/setup.sh) or pass --no-site"
+        )
+    use_history = not partial and not args.no_history
+
+    before = history_file.read_history(args.history) if use_history else {}
+    results = check_links(links, site, settings)
+    outcomes: dict[str, Outcome] = {result.url: result.outcome for result in results}
+    after = history_file.update(before, outcomes, args.today)
+    report = build_report(results, before, after, settings, args.today)
+
+    write_atomically(args.report_dir / "report.json", report_json(report))
+    write_atomically(args.report_dir / "report.md", report_markdown(report))
+    if use_history:
+        history_file.write_history(after, args.history)
+    summary = report["summary"]
+    print(
+        f"{summary['unique_urls']} URLs checked: {summary['broken']} broken ({summary['new_broken']} new), "
+        f"{summary['failing']} failing, {summary['moved']} moved. Report: {args.report_dir}/report.md"
+    )
+    return EXIT_NEW_BROKEN if summary["new_broken"] else EXIT_CLEAN
+
+
+def _date(text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scripts.links", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check the links and write the report")
+    check.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="default: data/models.yaml")
+    check.add_argument("--site", type=Path, default=PROJECT_ROOT / "site", help="built site (default: site/)")
+    check.add_argument("--no-site", action="store_true", help="check the catalogue's URLs only")
+    check.add_argument(
+        "--entry",
+        action="append",
+        metavar="ID",
+        help="check only this model's URLs (repeatable; no site, no history)",
+    )
+    check.add_argument("--report-dir", type=Path, default=PROJECT_ROOT / "reports" / "links")
+    check.add_argument(
+        "--history",
+        type=Path,
+        default=PROJECT_ROOT / "reports" / "links" / "history.json",
+        help="failing links of earlier runs (read, then updated)",
+    )
+    check.add_argument("--no-history", action="store_true", help="neither read nor write the history")
+    check.add_argument(
+        "--today", type=_date, default=datetime.date.today().isoformat(), help="date of this run (YYYY-MM-DD)"
+    )
+    check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="LinkChecker configuration")
+    check.add_argument("--threads", type=int, help="concurrent checks")
+    check.add_argument("--per-host-rate", type=float, help="requests per second to one host")
+    check.add_argument("--timeout", type=int, help="seconds before a request times out")
+    check.add_argument("--retries", type=int, help="checks again of transient failures")
+    check.add_argument("--backoff", type=float, help="seconds before the first retry (doubles each time)")
+    check.add_argument("--ca-bundle", help="file of certificates to trust instead of the system's")
+    check.add_argument("--broken-after", type=int, help="consecutive failing runs before a link is broken")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Memory between runs: since when, and on how many consecutive runs, each link has failed.
+
+    {"version": 1,
+     "links": {"https://example.org/a": {"first_failed": "2026-11-23", "last_failed": "2026-11-25",
+                                          "failures": 3, "last_error": "404 Not Found"}}}
+
+Runs are counted per day: a second run on the same day (a manual re-run)
+does not count as another failing night. A link that works again is
+forgotten; a link that could not be checked (rate limited, robots.txt, bot
+wall) keeps its count unchanged, so it neither becomes broken nor is cleared
+by a run that proved nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .classify import Outcome, Status
+
+VERSION = 1
+
+
+class HistoryError(Exception):
+    """The history file exists but cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    first_failed: str
+    last_failed: str
+    failures: int
+    last_error: str
+
+
+History = dict[str, Failure]
+
+_UNPROVEN = {Status.RATE_LIMITED, Status.NOT_CHECKED, Status.BLOCKED}
+
+
+def update(history: History, outcomes: dict[str, Outcome], today: str) -> History:
+    """The history after a run that ended with `outcomes` on `today` (YYYY-MM-DD)."""
+    updated: History = {}
+    for url, outcome in outcomes.items():
+        previous = history.get(url)
+        if outcome.status is Status.FAILING:
+            updated[url] = _failed_again(previous, today, outcome.detail)
+        elif outcome.status in _UNPROVEN and previous is not None:
+            updated[url] = previous
+    return updated
+
+
+def _failed_again(previous: Failure | None, today: str, error: str) -> Failure:
+    if previous is None:
+        return Failure(today, today, 1, error)
+    if previous.last_failed == today:
+        return Failure(previous.first_failed, today, previous.failures, error)
+    return Failure(previous.first_failed, today, previous.failures + 1, error)
+
+
+def read_history(path: Path) -> History:
+    """The history in `path`; empty when there is no file yet (the first run)."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            raise HistoryError(f"{path}: version {data.get('version')!r}, expected {VERSION}")
+        return {url: Failure(**failure) for url, failure in data["links"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise HistoryError(f"{path}: unreadable history ({error}); delete it to start afresh") from None
+
+
+def write_history(history: History, path: Path) -> None:
+    data = {"version": VERSION, "links": {url: asdict(history[url]) for url in sorted(history)}}
+    write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` in one step, so an interrupted run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

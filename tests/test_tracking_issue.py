@@ -1,0 +1,115 @@
+"""The tracking issue against a fake GitHub API on 127.0.0.1: one issue, updated, then closed."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts.links.tracking_issue import LABEL, main
+
+
+class FakeGitHub:
+    """Just enough of the issues API, keeping issues in memory and every call in order."""
+
+    def __init__(self) -> None:
+        self.issues: dict[int, dict] = {}
+        self.comments: list[tuple[int, str]] = []
+        self.calls: list[str] = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                fake.calls.append(f"GET {self.path}")
+                assert self.headers["Authorization"] == "Bearer secret"
+                open_issues = [
+                    i for i in fake.issues.values() if i["state"] == "open" and LABEL in i["labels"]
+                ]
+                self._reply(200, open_issues)
+
+            def do_POST(self) -> None:
+                body = self._body()
+                fake.calls.append(f"POST {self.path}")
+                if self.path.endswith("/comments"):
+                    fake.comments.append((int(self.path.split("/")[-2]), body["body"]))
+                    return self._reply(201, {})
+                number = len(fake.issues) + 1
+                fake.issues[number] = {"number": number, "state": "open", **body}
+                self._reply(201, fake.issues[number])
+
+            def do_PATCH(self) -> None:
+                body = self._body()
+                fake.calls.append(f"PATCH {self.path}")
+                number = int(self.path.rsplit("/", 1)[-1])
+                fake.issues[number].update(body)
+                self._reply(200, fake.issues[number])
+
+            def _body(self) -> dict:
+                return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+
+            def _reply(self, status: int, data: object) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    fake = FakeGitHub()
+    monkeypatch.setenv("GITHUB_TOKEN", "secret")
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+def night(github: FakeGitHub, tmp_path: Path, date: str, broken: int) -> int:
+    report = {"date": date, "summary": {"broken": broken}}
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    (tmp_path / "report.md").write_text(f"# Link check of {date}\n\n{broken} broken\n", encoding="utf-8")
+    return main(
+        ["--repo", "owner/name", "--api-url", github.url, "--report", str(tmp_path / "report.json"),
+         "--markdown", str(tmp_path / "report.md"), "--run-url", "https://example.org/run/1"]
+    )  # fmt: skip
+
+
+def test_one_issue_is_opened_updated_and_closed(github: FakeGitHub, tmp_path: Path):
+    assert night(github, tmp_path, "2026-11-01", broken=0) == 0
+    assert github.issues == {}, "nothing broken, nothing opened"
+
+    assert night(github, tmp_path, "2026-11-02", broken=2) == 0
+    assert night(github, tmp_path, "2026-11-03", broken=3) == 0
+    assert list(github.issues) == [1], "the second night updates the same issue"
+    issue = github.issues[1]
+    assert issue["labels"] == [LABEL] and issue["title"] == "Broken links in the catalogue (3)"
+    assert (
+        issue["body"].startswith("# Link check of 2026-11-03")
+        and "https://example.org/run/1" in issue["body"]
+    )
+
+    assert night(github, tmp_path, "2026-11-04", broken=0) == 0
+    assert github.issues[1]["state"] == "closed"
+    assert github.comments == [(1, "Every link works again as of 2026-11-04 (https://example.org/run/1).")]
+
+    assert night(github, tmp_path, "2026-11-05", broken=1) == 0
+    assert list(github.issues) == [1, 2], "a new issue only after the old one was closed"
+
+
+def test_api_failure_is_an_error_not_a_traceback(github: FakeGitHub, tmp_path: Path, capsys):
+    github.server.shutdown()
+    github.server.server_close()
+    assert night(github, tmp_path, "2026-11-02", broken=1) == 2
+    assert "tracking issue not updated" in capsys.readouterr().err
