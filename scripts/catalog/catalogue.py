@@ -27,6 +27,15 @@ COMMERCIAL_USE_LABELS = {
     "unclear": "Unclear",
 }
 
+# The answer to "may I use it commercially?", as tables and exports show it.
+# From most to least permissive: the order of the table's filter and sort.
+COMMERCIAL_USE_ANSWERS = {
+    "allowed": "Yes",
+    "restricted": "Restricted",
+    "unclear": "Unclear",
+    "not-allowed": "No",
+}
+
 
 @dataclass(frozen=True)
 class License:
@@ -76,6 +85,15 @@ class Model:
     @property
     def commercial_use_label(self) -> str:
         return COMMERCIAL_USE_LABELS[self.commercial_use]
+
+    @property
+    def commercial_use_answer(self) -> str:
+        return COMMERCIAL_USE_ANSWERS[self.commercial_use]
+
+    @property
+    def commercial_use_rank(self) -> int:
+        """0 for allowed, up to the least permissive: how the table sorts this column."""
+        return list(COMMERCIAL_USE_ANSWERS).index(self.commercial_use)
 
 
 @dataclass(frozen=True)
