@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Run the whole test suite (installing first if needed): lint, then pytest.
+# Run the whole test suite (installing first if needed, Chromium included): lint, then pytest.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k render
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh --install-only
+scripts/install-browser.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -32,12 +32,19 @@ def make_project(destination: Path, catalogue_text: str) -> Path:
     return destination
 
 
-def run_mkdocs(project: Path, *args: str, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+# Variables mkdocs.yml reads; a build in a test sets them itself or leaves them unset.
+SITE_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI")
+
+
+def run_mkdocs(
+    project: Path, *args: str, site_dir: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real `mkdocs build --strict` in `project`."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", *args]
     if site_dir is not None:
         command += ["--site-dir", str(site_dir)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    inherited = {name: value for name, value in os.environ.items() if name not in SITE_ENV}
+    env = {**inherited, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -45,7 +45,8 @@ def test_render_writes_exactly_the_pages_and_removes_stale_ones(tmp_path: Path):
     (out / "stale.md").write_text("from an older catalogue")
     result = catalog("--catalogue", str(SMALL_CATALOGUE), "render", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["index.md", "llm.md", "vision.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.md", "llm.md", "models", "tasks", "vision.md"]
+    assert sorted(p.name for p in (out / "models").iterdir()) == ["alpha-bert.md", "seg-net.md", "zeta-lm.md"]
     assert "# Language models" in (out / "llm.md").read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["pages"]  # no staging folders left behind
 
@@ -70,6 +71,8 @@ def test_a_missing_catalogue_is_a_problem_not_a_crash(tmp_path: Path):
 def test_usage_errors_exit_2():
     assert catalog("frobnicate").returncode == 2
     assert catalog("render").returncode == 2  # --out is required
+    assert catalog("export", "xml").returncode == 2
+    assert catalog("export", "json", "--check").returncode == 2  # nothing to compare with
 
 
 # --- new ---------------------------------------------------------------------------------
@@ -166,3 +169,35 @@ def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:
         output += chunk
     os.close(controller)
     return output.decode(errors="replace"), process.wait(timeout=60)
+
+
+def test_export_prints_to_standard_output_by_default():
+    result = catalog("--catalogue", str(SMALL_CATALOGUE), "export", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("id,name,developer,")
+    assert len(result.stdout.splitlines()) == 4
+
+
+def test_export_writes_a_file_and_check_compares_it(tmp_path: Path):
+    out = tmp_path / "MODELS.md"
+    export = ("--catalogue", str(SMALL_CATALOGUE), "export", "markdown", "--out", str(out))
+    assert catalog(*export, "--check").returncode == 1  # missing
+    assert catalog(*export).returncode == 0
+    assert out.read_text().startswith("# Test Catalogue\n")
+    check = catalog(*export, "--check")
+    assert (check.returncode, check.stdout) == (0, f"{display_name(out)} is up to date.\n")
+    out.write_text(out.read_text() + "edited by hand\n")
+    check = catalog(*export, "--check")
+    assert check.returncode == 1
+    assert check.stderr == (
+        f"{display_name(out)} is out of date; regenerate it with: "
+        f"python -m scripts.catalog export markdown --out {display_name(out)}\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["MODELS.md"]  # no staging files left
+
+
+def test_export_of_a_bad_catalogue_writes_nothing(tmp_path: Path):
+    out = tmp_path / "models.json"
+    result = catalog("--catalogue", str(MANY_PROBLEMS), "export", "json", "--out", str(out))
+    assert result.returncode == 1
+    assert not out.exists()

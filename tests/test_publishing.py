@@ -43,13 +43,9 @@ def test_without_a_contributing_md_the_build_fails(small_project, tmp_path):
     assert "CONTRIBUTING.md" in result.stderr
 
 
-def test_deploy_settings_give_site_url_and_edit_links_to_the_real_sources(
-    small_project, tmp_path, monkeypatch
-):
-    for name, value in DEPLOY_ENV.items():
-        monkeypatch.setenv(name, value)
+def test_deploy_settings_give_site_url_and_edit_links_to_the_real_sources(small_project, tmp_path):
     site = tmp_path / "site"
-    result = run_mkdocs(small_project, site_dir=site)
+    result = run_mkdocs(small_project, site_dir=site, env=DEPLOY_ENV)
     assert result.returncode == 0, result.stderr
     about = html(site, "about/index.html")
     assert about.select_one("link[rel=canonical]")["href"] == DEPLOY_ENV["SITE_URL"] + "about/"

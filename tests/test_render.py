@@ -18,14 +18,17 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
+from mkdocs.utils.meta import get_data
 
 from scripts.catalog.catalogue import build_catalogue
 from scripts.catalog.load import load_catalogue
-from scripts.catalog.render import markdown_text, render_pages
+from scripts.catalog.render import Repository, link_from, markdown_text, render_pages
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
 GOLDEN = ROOT / "tests" / "golden" / "small"
+# A fictional repository, so the golden model pages show their edit links.
+REPOSITORY = Repository.from_site_config("https://git.example.org/ohm", "edit/main/docs/")
 
 
 def small_data() -> dict:
@@ -34,8 +37,14 @@ def small_data() -> dict:
     return loaded.data
 
 
+def small_pages(repository: Repository | None = REPOSITORY) -> dict[str, str]:
+    loaded = load_catalogue(SMALL_CATALOGUE)
+    return render_pages(build_catalogue(loaded.data, loaded.lines), repository=repository)
+
+
 def to_html(page: str) -> BeautifulSoup:
-    """Convert with the same Markdown extensions the site uses."""
+    """Convert with the same Markdown extensions the site uses (front matter removed, as MkDocs does)."""
+    page, _ = get_data(page)
     # MkDocs' own loader: mkdocs.yml uses its tags (!ENV, !relative), which plain YAML rejects.
     config = load_config(str(ROOT / "mkdocs.yml"))
     html = markdown.markdown(
@@ -45,14 +54,17 @@ def to_html(page: str) -> BeautifulSoup:
 
 
 def test_pages_match_the_golden_files():
-    pages = render_pages(build_catalogue(small_data()))
+    pages = small_pages()
     if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        for old in GOLDEN.glob("*.md"):
+        for old in GOLDEN.rglob("*.md"):
             old.unlink()
         for name, content in pages.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / name).write_text(content, encoding="utf-8")
-    golden = {path.name: path.read_text(encoding="utf-8") for path in sorted(GOLDEN.glob("*.md"))}
+    golden = {
+        path.relative_to(GOLDEN).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(GOLDEN.rglob("*.md"))
+    }
     assert sorted(pages) == sorted(golden)
     for name, content in pages.items():
         assert content == golden[name], f"{name} differs from tests/golden/small/{name}"
@@ -105,6 +117,27 @@ def hostile_pages() -> dict[str, BeautifulSoup]:
     return {name: to_html(page) for name, page in render_pages(build_catalogue(hostile_data())).items()}
 
 
+@pytest.mark.parametrize("name", ["llm.md", "index.md", "models/zeta-lm.md", "tasks/summarisation.md"])
+def test_hostile_text_creates_no_markup_on_any_page(hostile_pages, name):
+    page = hostile_pages[name]
+    assert page.find("script") is None
+    assert page.find("strong", string="bold") is None
+    assert page.find("img") is None
+    assert page.find("h1", string="injected") is None
+    assert not [a for a in page.find_all("a") if "javascript" in a.get("href", "")]
+    assert not page.select(".evil")
+
+
+def test_hostile_text_shows_literally_in_the_comparison_table(hostile_pages):
+    row = hostile_pages["index.md"].find("tr", id="row-zeta-lm")
+    assert row.find("th").get_text() == "Evil | Name *x*"
+    assert row.find("td").get_text() == "Pipes | break | tables"
+    # Python-Markdown writes an attribute's "&lt;" back as an entity, so that one
+    # literal reads as "<" in the search text; everything else is exact.
+    assert HOSTILE.replace("&lt;entity&gt;", "<entity>") in row["data-text"]
+    assert len(row.find_all(["td", "th"])) == 7
+
+
 def test_hostile_text_creates_no_markup(hostile_pages):
     page = hostile_pages["llm.md"]
     assert page.find("script") is None
@@ -137,10 +170,11 @@ def test_hostile_text_is_shown_exactly_as_written(hostile_pages):
 
 def test_hostile_text_cannot_break_a_table(hostile_pages):
     home = hostile_pages["index.md"]
-    rows = home.find("table").find_all("tr")
+    rows = home.find_all("table")[1].find_all("tr")
     assert all(len(row.find_all(["td", "th"])) == 3 for row in rows)
     assert rows[1].find("td").get_text() == "Pipes | break | tables"
-    assert home.find("h2") is None and "=== not a setext underline" in home.get_text()
+    assert home.find("h2", string="not a setext underline") is None
+    assert "=== not a setext underline" in home.get_text()
 
 
 @pytest.mark.parametrize(
@@ -157,3 +191,183 @@ def test_hostile_text_cannot_break_a_table(hostile_pages):
 )
 def test_markdown_text_escapes_only_what_has_meaning(text: str, escaped: str):
     assert markdown_text(text) == escaped
+
+
+# --- Model pages, task pages, the comparison table ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, BeautifulSoup]:
+    return {name: to_html(page) for name, page in small_pages().items()}
+
+
+def test_each_model_has_a_page_with_every_link_as_a_button(pages):
+    catalogue = build_catalogue(small_data())
+    for model in catalogue.models:
+        page = pages[f"models/{model.id}.md"]
+        assert page.find("h1").get_text(strip=True).rstrip("¶") == model.name
+        buttons = {a["href"]: a.get_text() for a in page.select("a.md-button")}
+        for link in model.links:
+            assert buttons.get(link.url) == link.label
+
+
+def test_licence_and_caveats_are_admonitions_coloured_by_commercial_use(pages):
+    zeta = pages["models/zeta-lm.md"].select(".admonition")
+    assert [a["class"] for a in zeta] == [["admonition", "warning"]]
+    assert "commercial use restricted" in zeta[0].find(class_="admonition-title").get_text()
+    assert "Services above 1M monthly users" in zeta[0].get_text()
+    seg = pages["models/seg-net.md"].select(".admonition")
+    assert [a["class"][1] for a in seg] == ["success", "warning"]
+    assert seg[1].find("li").get_text() == "Needs training on your own labelled data."
+
+
+def test_model_pages_link_to_their_entry_in_the_repository():
+    page = to_html(small_pages()["models/alpha-bert.md"])
+    line = next(
+        i for i, text in enumerate(SMALL_CATALOGUE.read_text().splitlines(), 1) if "id: alpha-bert" in text
+    )
+    hrefs = [a["href"] for a in page.find_all("a")]
+    assert "https://git.example.org/ohm/edit/main/data/models.yaml" in hrefs
+    assert f"https://git.example.org/ohm/blob/main/data/models.yaml#L{line}" in hrefs
+
+
+def test_without_a_repository_no_page_has_an_edit_link():
+    for name, page in small_pages(repository=None).items():
+        hrefs = [a["href"] for a in to_html(page).find_all("a")]
+        assert not [href for href in hrefs if "models.yaml" in href or "/edit/" in href], name
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "edit_uri", "edit_url", "view_url"),
+    [
+        (
+            "https://github.com/o/r",
+            "edit/main/docs/",
+            "https://github.com/o/r/edit/main/data/models.yaml",
+            "https://github.com/o/r/blob/main/data/models.yaml",
+        ),
+        (
+            "https://github.com/o/r/",
+            "edit/dev/docs",
+            "https://github.com/o/r/edit/dev/data/models.yaml",
+            "https://github.com/o/r/blob/dev/data/models.yaml",
+        ),
+        (
+            "https://code.example.org/r",
+            "src/main/docs/",
+            "https://code.example.org/r/src/main/data/models.yaml",
+            None,
+        ),
+    ],
+)
+def test_repository_links_follow_repo_url_and_edit_uri(repo_url, edit_uri, edit_url, view_url):
+    assert Repository.from_site_config(repo_url, edit_uri) == Repository(edit_url, view_url)
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "edit_uri"), [(None, None), (None, "edit/main/docs/"), ("https://github.com/o/r", None)]
+)
+def test_no_repository_without_both_repo_url_and_edit_uri(repo_url, edit_uri):
+    assert Repository.from_site_config(repo_url, edit_uri) is None
+
+
+def test_comparison_table_is_an_accessible_table_of_every_model(pages):
+    home = pages["index.md"]
+    table = home.select_one(".ohm-compare table")
+    assert table.find("caption").get_text() == "All models in the catalogue"
+    headings = table.select("thead th")
+    assert [th["scope"] for th in headings] == ["col"] * 7
+    assert [th.get_text() for th in headings] == [
+        "Model",
+        "Category",
+        "Kind",
+        "Licence",
+        "Commercial use",
+        "Modalities",
+        "Tasks",
+    ]
+    rows = table.select("tbody tr")
+    assert [row.find("th", scope="row").get_text() for row in rows] == [
+        "Zeta LM",
+        "Alpha BERT",
+        "SegNet Example",
+    ]
+    assert [row.find("a")["href"] for row in rows] == [
+        "models/zeta-lm.md",
+        "models/alpha-bert.md",
+        "models/seg-net.md",
+    ]
+    assert [row["data-use"] for row in rows] == ["restricted", "allowed", "allowed"]
+    assert [row.select("td")[3].get_text() for row in rows] == ["Restricted", "Yes", "Yes"]
+
+
+def test_every_filter_control_has_a_label(pages):
+    form = pages["index.md"].select_one("form.ohm-filters")
+    controls = form.find_all(["input", "select"])
+    assert [c["name"] for c in controls] == ["q", "category", "use", "license", "kind", "modality", "task"]
+    for control in controls:
+        assert form.find("label", attrs={"for": control["id"]}) is not None, control["id"]
+    assert form.has_attr("hidden")  # shown by the script; useless without it
+
+
+def test_filter_choices_are_only_what_occurs_on_the_page(pages):
+    def choices(page: str, name: str) -> list[str]:
+        return [o["value"] for o in pages[page].find("select", attrs={"name": name}).find_all("option")]
+
+    assert choices("index.md", "use") == ["", "allowed", "restricted"]
+    assert choices("index.md", "task") == ["", "summarisation", "ner", "segmentation"]
+    assert choices("vision.md", "license") == ["", "Apache-2.0"]
+    assert pages["vision.md"].find("select", attrs={"name": "category"}) is None
+
+
+def test_category_pages_link_each_model_to_its_page(pages):
+    hrefs = [a["href"] for a in pages["llm.md"].find_all("a")]
+    assert hrefs.count("models/zeta-lm.md") == 2  # in the table and under its summary
+    assert hrefs.count("models/alpha-bert.md") == 2
+    assert "models/seg-net.md" not in hrefs
+
+
+def test_task_pages_list_exactly_the_models_tagged_with_them(pages):
+    def models_on(page: str) -> list[str]:
+        return [row.find("a")["href"] for row in pages[page].select("tbody tr")]
+
+    assert models_on("tasks/segmentation.md") == ["../models/seg-net.md"]
+    assert models_on("tasks/ner.md") == ["../models/alpha-bert.md"]
+    assert (
+        "No models in the catalogue are tagged with this task yet."
+        in pages["tasks/transcription.md"].get_text()
+    )
+    index = [(a.get_text(), a["href"]) for a in pages["tasks/index.md"].select("li a")]
+    assert index == [
+        ("Summarisation", "summarisation.md"),
+        ("Named entity recognition", "ner.md"),
+        ("Segmentation", "segmentation.md"),
+        ("Transcription", "transcription.md"),
+    ]
+    assert (
+        pages["models/alpha-bert.md"].find("a", string="Named entity recognition")["href"]
+        == "../tasks/ner.md"
+    )
+
+
+def test_a_catalogue_without_tasks_has_no_task_pages():
+    data = small_data()
+    del data["tasks"]
+    for model in data["models"]:
+        model.pop("tasks", None)
+    pages = render_pages(build_catalogue(data))
+    assert not [name for name in pages if name.startswith("tasks/")]
+    assert "By task" not in pages["index.md"]
+
+
+@pytest.mark.parametrize(
+    ("target", "page", "link"),
+    [
+        ("models/x.md", "index.md", "models/x.md"),
+        ("models/x.md", "tasks/ner.md", "../models/x.md"),
+        ("llm.md#clinical", "models/x.md", "../llm.md#clinical"),
+        ("tasks/ner.md", "tasks/index.md", "ner.md"),
+    ],
+)
+def test_links_between_generated_pages_are_relative(target, page, link):
+    assert link_from(target, page) == link

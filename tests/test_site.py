@@ -6,6 +6,8 @@ person would read and the search index they would query.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import socket
@@ -57,8 +59,12 @@ def test_every_model_is_on_its_category_page_with_all_its_links(site, catalogue)
             assert model.license.url in hrefs
 
 
+def by_category_table(html: BeautifulSoup):
+    return html.find("h2", id="by-category").find_next("table")
+
+
 def test_home_page_lists_each_category_with_its_count(site, catalogue):
-    rows = page(site, "index.html").select("article table tbody tr")
+    rows = by_category_table(page(site, "index.html")).select("tbody tr")
     assert [(row.find("a").get_text(), int(row.find_all("td")[1].get_text())) for row in rows] == [
         (category.title, len(category.models)) for category in catalogue.categories
     ]
@@ -67,13 +73,81 @@ def test_home_page_lists_each_category_with_its_count(site, catalogue):
     )
 
 
-def test_navigation_has_home_then_categories_in_declared_order(site, catalogue):
+def test_navigation_has_home_then_categories_with_their_models_then_tasks(site, catalogue):
     html = page(site, "about/index.html")
-    titles = [a.get_text(strip=True) for a in html.select("nav.md-nav--primary a.md-nav__link")]
-    expected = [category.title for category in catalogue.categories]
-    positions = [titles.index(title) for title in expected]
-    assert positions == sorted(positions)
-    assert titles.index("Home") < positions[0] < positions[-1] < titles.index("About")
+    links = html.select("nav.md-nav--primary .md-nav__link")
+    titles = [link.get_text(" ", strip=True) for link in links]
+    expected = ["Home", "Models"]
+    for category in catalogue.categories:
+        expected += [category.title, "Overview", *(model.name for model in category.models)]
+    expected += ["Tasks", "All tasks", *(task.title for task in catalogue.tasks)]
+    assert titles[: len(expected)] == expected
+    assert titles.index("About") >= len(expected)
+    hrefs = [link.get("href") for link in links]
+    model = catalogue.models[0]
+    assert hrefs[titles.index(model.name)] == f"../models/{model.id}/"
+
+
+def test_every_model_has_its_own_page_linked_from_its_category(site, catalogue):
+    for model in catalogue.models:
+        html = page(site, f"models/{model.id}/index.html")
+        assert html.find("h1").get_text(strip=True).rstrip("¶") == model.name
+        buttons = {a["href"] for a in html.select("article a.md-button")}
+        assert {link.url for link in model.links} <= buttons
+        assert f"Last verified: {model.verified}" in html.get_text(" ", strip=True)
+        admonition_titles = [t.get_text(strip=True) for t in html.select(".admonition-title")]
+        assert admonition_titles[0].startswith("Licence:")
+        category_links = page(site, f"{model.category}/index.html").select("article a[href]")
+        assert sum(a["href"] == f"../models/{model.id}/" for a in category_links) == 2
+
+
+def test_home_page_table_has_a_row_per_model_linking_to_its_page(site, catalogue):
+    rows = page(site, "index.html").select(".ohm-compare tbody tr")
+    assert len(rows) == len(catalogue.models)
+    assert {row.find("a")["href"] for row in rows} == {f"models/{m.id}/" for m in catalogue.models}
+
+
+def test_each_task_page_lists_its_models(site, catalogue):
+    for task in catalogue.tasks:
+        rows = page(site, f"tasks/{task.id}/index.html").select(".ohm-compare tbody tr")
+        assert [row["id"] for row in rows] == [f"row-{m.id}" for m in catalogue.models_for_task(task)]
+    assert all(catalogue.models_for_task(task) for task in catalogue.tasks), "a declared task has no model"
+
+
+def test_exports_are_published_at_the_root_of_the_site(site, catalogue):
+    document = json.loads((site / "models.json").read_text(encoding="utf-8"))
+    assert document["schema_version"] == 1
+    assert sorted(m["id"] for m in document["models"]) == sorted(m.id for m in catalogue.models)
+    for record in document["models"]:
+        assert (site / record["page"] / "index.html").is_file()
+    rows = list(csv.DictReader(io.StringIO((site / "models.csv").read_text(encoding="utf-8"))))
+    assert [row["id"] for row in rows] == [m["id"] for m in document["models"]]
+    home = {a["href"] for a in page(site, "index.html").select("article a")}
+    assert {"models.json", "models.csv"} <= home
+
+
+def test_without_repo_url_no_page_has_an_edit_link(site):
+    for html_file in site.rglob("*.html"):
+        html = page(site, str(html_file.relative_to(site)))
+        assert html.select(".md-content__button") == [], html_file
+        assert not [a for a in html.find_all("a", href=True) if "/edit/" in a["href"]], html_file
+
+
+def test_with_repo_url_model_pages_link_to_their_entry(tmp_path):
+    project = make_project(tmp_path, SMALL_CATALOGUE.read_text())
+    result = run_mkdocs(
+        project, site_dir=project / "site", env={"REPO_URL": "https://github.com/example/health-models"}
+    )
+    assert result.returncode == 0, result.stderr
+    html = page(project / "site", "models/alpha-bert/index.html")
+    line = SMALL_CATALOGUE.read_text().splitlines().index("  - id: alpha-bert") + 1
+    edit = "https://github.com/example/health-models/edit/main/data/models.yaml"
+    hrefs = [a["href"] for a in html.select("article a")]
+    assert edit in hrefs
+    assert f"https://github.com/example/health-models/blob/main/data/models.yaml#L{line}" in hrefs
+    assert html.select_one("a.md-content__button")["href"] == edit  # Material's edit button
+    about = page(project / "site", "about/index.html").select_one("a.md-content__button")
+    assert about["href"] == "https://github.com/example/health-models/edit/main/docs/about.md"
 
 
 def test_search_index_has_every_model(site, catalogue):
@@ -120,11 +194,14 @@ def test_markdown_in_entries_is_shown_literally_in_the_built_site(tmp_path):
     project = make_project(tmp_path, text)
     result = run_mkdocs(project, site_dir=project / "site")
     assert result.returncode == 0, result.stderr
-    html = page(project / "site", "llm/index.html")
-    assert "**not bold** [not a link](https://evil.example) | # 1. `x`" in [
-        p.get_text() for p in html.find_all("p")
-    ]
-    assert html.find("a", href="https://evil.example") is None
+    for path in ("llm/index.html", "models/zeta-lm/index.html"):
+        html = page(project / "site", path)
+        assert "**not bold** [not a link](https://evil.example) | # 1. `x`" in [
+            p.get_text() for p in html.find_all("p")
+        ]
+        assert html.find("a", href="https://evil.example") is None
+    meta = page(project / "site", "models/zeta-lm/index.html").find("meta", attrs={"name": "description"})
+    assert meta["content"] == "**not bold** [not a link](https://evil.example) | # 1. `x`"
 
 
 def test_a_docs_page_cannot_silently_replace_a_generated_one(tmp_path):

@@ -41,6 +41,7 @@ def test_there_is_a_fixture_for_each_kind_of_problem():
         "missing-field",
         "unknown-category",
         "unknown-license",
+        "unknown-task",
         "http-url",
         "javascript-url",
         "data-url",

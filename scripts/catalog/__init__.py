@@ -30,7 +30,7 @@ def read_catalogue(
     problems = validate(loaded)
     if problems:
         return None, problems
-    return build_catalogue(loaded.data), []
+    return build_catalogue(loaded.data, loaded.lines), []
 
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "Problem", "read_catalogue"]

@@ -1,4 +1,4 @@
-"""Command line: `python -m scripts.catalog validate|render|new|changed`.
+"""Command line: `python -m scripts.catalog validate|render|export|new|changed`.
 
 Exit status: 0 when the catalogue is good, 1 when it has problems (each
 printed on its own line), 2 when the command line itself is wrong.
@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from . import DEFAULT_CATALOGUE, read_catalogue
+from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
+from .export import EXPORTS, write_file
 from .github import annotation
 from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
 from .problems import Problem
@@ -60,6 +62,34 @@ def render_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_command(args: argparse.Namespace) -> int:
+    if args.check and args.out is None:
+        print("--check needs --out: the file to compare", file=sys.stderr)
+        return 2
+    catalogue, problems = read_catalogue(args.catalogue)
+    if problems:
+        return _report(problems)
+    assert catalogue is not None
+    return _export(catalogue, args)
+
+
+def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
+    content = EXPORTS[args.format](catalogue)
+    if args.out is None:
+        sys.stdout.write(content)
+    elif args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+        if current != content:
+            command = f"python -m scripts.catalog export {args.format} --out {display_name(args.out)}"
+            print(f"{display_name(args.out)} is out of date; regenerate it with: {command}", file=sys.stderr)
+            return 1
+        print(f"{display_name(args.out)} is up to date.")
+    else:
+        write_file(content, args.out)
+        print(f"Wrote {display_name(args.out)}.")
+    return 0
+
+
 # --- new -------------------------------------------------------------------------------
 
 # Option -> field of the entry it fills, for messages that name the option to fix.
@@ -73,6 +103,7 @@ FIELD_OPTIONS = {
     "modalities": "--modality",
     "description": "--description",
     "use_cases": "--use-case",
+    "tasks": "--task",
     "links": "--model-card/--repository/--homepage/--docs/--paper",
     "license": "--license",
     "license.id": "--license",
@@ -101,6 +132,7 @@ def entry_from_options(args: argparse.Namespace) -> dict[str, Any]:
         "modalities": _split_all(args.modality),
         "description": args.description,
         "use_cases": args.use_case,
+        "tasks": _split_all(args.task),
         "links": {kind: url for kind, url in links.items() if url},
         "license": {key: value for key, value in licence.items() if value},
         "parameters": _split_all(args.parameters),
@@ -247,6 +279,15 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("--out", type=Path, required=True, help="folder to (re)create with the pages")
     render.set_defaults(run=render_command)
+    export = commands.add_parser(
+        "export", help="write the catalogue as JSON, CSV or the Markdown list (MODELS.md)"
+    )
+    export.add_argument("format", choices=sorted(EXPORTS), help="what to write")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if --out differs from a fresh export"
+    )
+    export.set_defaults(run=export_command)
     _add_new_parser(commands)
     changed = commands.add_parser(
         "changed", help="list the entries added, changed or removed since a git ref"
@@ -283,6 +324,9 @@ def _add_new_parser(commands: Any) -> None:
     text.add_argument("--description", help="one or two sentences of plain text")
     text.add_argument(
         "--use-case", action="append", default=[], help="a clinical or operational use (repeat)"
+    )
+    text.add_argument(
+        "--task", action="append", default=[], help="id of a declared task, e.g. segmentation (repeat)"
     )
     for kind in ("model-card", "repository", "homepage", "docs", "paper"):
         text.add_argument(f"--{kind}", metavar="URL", help=f"https:// link: {kind.replace('-', ' ')}")

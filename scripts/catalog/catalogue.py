@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .problems import Path
+
 LINK_LABELS = {
     "model_card": "Model card",
     "repository": "Repository",
@@ -25,6 +27,15 @@ COMMERCIAL_USE_LABELS = {
     "unclear": "Unclear",
 }
 
+# The answer to "may I use it commercially?", as tables and exports show it.
+# From most to least permissive: the order of the table's filter and sort.
+COMMERCIAL_USE_ANSWERS = {
+    "allowed": "Yes",
+    "restricted": "Restricted",
+    "unclear": "Unclear",
+    "not-allowed": "No",
+}
+
 
 @dataclass(frozen=True)
 class License:
@@ -32,6 +43,13 @@ class License:
     name: str
     url: str
     commercial_use: str
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    intro: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,10 +78,22 @@ class Model:
     parameters: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    # Where the entry starts in data/models.yaml, for "edit this entry" links.
+    line: int | None = None
 
     @property
     def commercial_use_label(self) -> str:
         return COMMERCIAL_USE_LABELS[self.commercial_use]
+
+    @property
+    def commercial_use_answer(self) -> str:
+        return COMMERCIAL_USE_ANSWERS[self.commercial_use]
+
+    @property
+    def commercial_use_rank(self) -> int:
+        """0 for allowed, up to the least permissive: how the table sorts this column."""
+        return list(COMMERCIAL_USE_ANSWERS).index(self.commercial_use)
 
 
 @dataclass(frozen=True)
@@ -92,10 +122,18 @@ class Catalogue:
     summary: str
     categories: tuple[Category, ...]
     licenses: tuple[License, ...] = field(default=())
+    tasks: tuple[Task, ...] = field(default=())
 
     @property
     def models(self) -> tuple[Model, ...]:
         return tuple(model for category in self.categories for model in category.models)
+
+    def category(self, category_id: str) -> Category:
+        return next(category for category in self.categories if category.id == category_id)
+
+    def models_for_task(self, task: Task) -> tuple[Model, ...]:
+        """The models tagged with `task`, by name."""
+        return tuple(sorted((m for m in self.models if task in m.tasks), key=_by_name))
 
     @property
     def last_updated(self) -> str:
@@ -103,12 +141,24 @@ class Catalogue:
         return max((model.verified for model in self.models), default="")
 
 
-def build_catalogue(data: dict[str, Any]) -> Catalogue:
-    """Typed catalogue from validated data (see validate.validate)."""
+def _by_name(model: Model) -> tuple[str, str]:
+    return (model.name.casefold(), model.id)
+
+
+def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) -> Catalogue:
+    """Typed catalogue from validated data (see validate.validate).
+
+    `lines` (from the load stage) gives each model the line its entry starts on.
+    """
     licenses = {item["id"]: License(**item) for item in data["licenses"]}
+    tasks = {item["id"]: Task(item["id"], item["title"], item.get("intro")) for item in data.get("tasks", [])}
+    lines = lines or {}
     models = sorted(
-        (_model(entry, licenses) for entry in data["models"]),
-        key=lambda model: (model.name.casefold(), model.id),
+        (
+            _model(entry, licenses, tasks, lines.get(("models", index)))
+            for index, entry in enumerate(data["models"])
+        ),
+        key=_by_name,
     )
     categories = tuple(
         Category(
@@ -134,10 +184,13 @@ def build_catalogue(data: dict[str, Any]) -> Catalogue:
         summary=data["catalogue"]["summary"],
         categories=categories,
         licenses=tuple(licenses.values()),
+        tasks=tuple(tasks.values()),
     )
 
 
-def _model(entry: dict[str, Any], licenses: dict[str, License]) -> Model:
+def _model(
+    entry: dict[str, Any], licenses: dict[str, License], tasks: dict[str, Task], line: int | None
+) -> Model:
     licence = licenses[entry["license"]["id"]]
     return Model(
         id=entry["id"],
@@ -161,4 +214,7 @@ def _model(entry: dict[str, Any], licenses: dict[str, License]) -> Model:
         parameters=tuple(entry.get("parameters", ())),
         caveats=tuple(entry.get("caveats", ())),
         sources=tuple(entry.get("sources", ())),
+        # In declared order, so every page lists a model's tasks the same way.
+        tasks=tuple(task for task_id, task in tasks.items() if task_id in entry.get("tasks", ())),
+        line=line,
     )

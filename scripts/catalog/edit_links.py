@@ -1,12 +1,9 @@
-"""MkDocs hook: each page's "edit" link opens the file the page is really made from.
+"""MkDocs hook: a page included from a file elsewhere is edited in that file.
 
 With `repo_url` and `edit_uri` set (the deploy workflow sets them from the GitHub
-context), MkDocs links every page to its file under docs/. Two kinds of page are
-made from elsewhere:
-
-- generated pages (the home page and the category pages) come from the catalogue,
-  so their edit link opens data/models.yaml;
-- docs/contributing.md only includes CONTRIBUTING.md, so its link opens that.
+context), MkDocs links every page to its file under docs/. docs/contributing.md
+only includes CONTRIBUTING.md, so its edit link opens that file instead.
+(Generated pages get their edit link, to data/models.yaml, from mkdocs_hook.py.)
 
 `edit_uri` points at the docs folder (e.g. `edit/main/docs/`), so the paths here
 are relative to it; MkDocs resolves the `../`.
@@ -20,7 +17,6 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-CATALOGUE = "data/models.yaml"
 # Pages in docs/ whose text is included from a file elsewhere in the repository.
 INCLUDED_FROM = {"contributing.md": "CONTRIBUTING.md"}
 
@@ -34,8 +30,6 @@ def edit_path(source: str, config: MkDocsConfig) -> str:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in files.documentation_pages():
-        if file.generated_by is not None:
-            file.edit_uri = edit_path(CATALOGUE, config)
-        elif file.src_uri in INCLUDED_FROM:
+        if file.src_uri in INCLUDED_FROM:
             file.edit_uri = edit_path(INCLUDED_FROM[file.src_uri], config)
     return files

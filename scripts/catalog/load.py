@@ -31,7 +31,12 @@ _STANDARD_TAGS = {
 }
 
 # How an entry of each top-level list is named in messages.
-_ENTRY_LABELS = {"models": "{id}", "categories": "category {id}", "licenses": "license {id}"}
+_ENTRY_LABELS = {
+    "models": "{id}",
+    "categories": "category {id}",
+    "licenses": "license {id}",
+    "tasks": "task {id}",
+}
 
 
 class _CatalogueLoader(yaml.SafeLoader):

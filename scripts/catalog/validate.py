@@ -6,7 +6,7 @@ Two layers:
   act on ("unknown field 'licence'; did you mean 'license'?");
 - semantic checks, one small function each, check what a schema cannot
   express well: unique ids and names, references to declared categories and
-  licences, notes where commercial use is restricted.
+  licences and tasks, notes where commercial use is restricted.
 
 Nothing here raises on bad data: every check copes with wrong types, because
 the schema problems are reported alongside, not instead.
@@ -247,7 +247,7 @@ def check_unique_model_ids_and_names(loaded: LoadedCatalogue, report: Report) ->
 
 
 def check_unique_declarations(loaded: LoadedCatalogue, report: Report) -> None:
-    for section, what in (("categories", "category id"), ("licenses", "licence id")):
+    for section, what in (("categories", "category id"), ("licenses", "licence id"), ("tasks", "task id")):
         items = ((((section, i, "id")), _text(e, "id")) for i, e in _entries(loaded.data, section))
         _report_duplicates(loaded, report, items, what)
     for i, category in _entries(loaded.data, "categories"):
@@ -292,6 +292,19 @@ def check_categories_are_declared(loaded: LoadedCatalogue, report: Report) -> No
                 f"unknown subcategory {subcategory!r} for category {category}; declared: {choices}"
                 + _did_you_mean(subcategory, declared[category]),
             )
+
+
+def check_tasks_are_declared(loaded: LoadedCatalogue, report: Report) -> None:
+    declared = [_text(task, "id") for _, task in _entries(loaded.data, "tasks") if _text(task, "id")]
+    for i, model in _entries(loaded.data, "models"):
+        tasks = model.get("tasks")
+        for j, task in enumerate(tasks if isinstance(tasks, list) else []):
+            if isinstance(task, str) and task not in declared:
+                choices = ", ".join(declared) if declared else "none (add a tasks: list first)"
+                report(
+                    ("models", i, "tasks", j),
+                    f"unknown task {task!r}; declared tasks: {choices}" + _did_you_mean(task, declared),
+                )
 
 
 def _licence_commercial_use(data: Any) -> dict[str, str | None]:
@@ -344,6 +357,7 @@ SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_unique_model_ids_and_names,
     check_unique_declarations,
     check_categories_are_declared,
+    check_tasks_are_declared,
     check_licenses_are_declared,
     check_restricted_use_is_explained,
     check_verified_date_is_not_in_the_future,

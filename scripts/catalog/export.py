@@ -1,0 +1,164 @@
+"""Stage 3b: the catalogue as data for other tools, and as a plain list for the repository page.
+
+Three exports, all from the validated Catalogue like the pages:
+
+- `models.json`: every field of every entry, in a documented shape with a
+  `schema_version` that changes only when a field is renamed or removed;
+- `models.csv`: one row per model, columns in a fixed order, lists joined
+  with "; " (the JSON is the lossless one);
+- `MODELS.md`: a Markdown list by category, like the list the catalogue
+  started from, for people who read the repository rather than the site.
+
+The site publishes the first two at its root; the third is committed at the
+root of the repository and a test keeps it up to date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .catalogue import LINK_LABELS, Catalogue, Model
+from .render import TEMPLATES_DIR, make_environment
+
+# Bump only when a field is renamed, removed or changes meaning; adding a field keeps it.
+SCHEMA_VERSION = 1
+
+LIST_SEPARATOR = "; "
+
+CSV_COLUMNS = [
+    "id",
+    "name",
+    "developer",
+    "category",
+    "subcategory",
+    "kind",
+    "modalities",
+    "tasks",
+    "license_id",
+    "license_name",
+    "commercial_use",
+    "license_note",
+    "parameters",
+    "verified",
+    *LINK_LABELS,
+    "description",
+    "use_cases",
+    "caveats",
+    "sources",
+    "page",
+]
+
+
+def model_page_url(model: Model) -> str:
+    """The model's page, relative to the root of the site."""
+    return f"models/{model.id}/"
+
+
+def _by_id(catalogue: Catalogue) -> list[Model]:
+    return sorted(catalogue.models, key=lambda model: model.id)
+
+
+def model_record(model: Model) -> dict[str, Any]:
+    return {
+        "id": model.id,
+        "name": model.name,
+        "developer": model.developer,
+        "category": model.category,
+        "subcategory": model.subcategory,
+        "kind": model.kind,
+        "modalities": list(model.modalities),
+        "tasks": [task.id for task in model.tasks],
+        "description": model.description,
+        "use_cases": list(model.use_cases),
+        "links": {link.kind: link.url for link in model.links},
+        "license": {"id": model.license.id, "name": model.license.name, "url": model.license.url},
+        "commercial_use": model.commercial_use,
+        "license_note": model.license_note,
+        "parameters": list(model.parameters),
+        "caveats": list(model.caveats),
+        "verified": model.verified,
+        "sources": list(model.sources),
+        "page": model_page_url(model),
+    }
+
+
+def catalogue_json(catalogue: Catalogue) -> str:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "title": catalogue.title,
+        "summary": catalogue.summary,
+        "last_updated": catalogue.last_updated,
+        "categories": [
+            {
+                "id": category.id,
+                "title": category.title,
+                "subcategories": [{"id": sub.id, "title": sub.title} for sub in category.subcategories],
+            }
+            for category in catalogue.categories
+        ],
+        "tasks": [{"id": task.id, "title": task.title} for task in catalogue.tasks],
+        "licenses": [
+            {"id": lic.id, "name": lic.name, "url": lic.url, "commercial_use": lic.commercial_use}
+            for lic in sorted(catalogue.licenses, key=lambda lic: lic.id)
+        ],
+        "models": [model_record(model) for model in _by_id(catalogue)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def catalogue_csv(catalogue: Catalogue) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for model in _by_id(catalogue):
+        writer.writerow(_csv_row(model_record(model)))
+    return buffer.getvalue()
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, str]:
+    row = {
+        **record,
+        "license_id": record["license"]["id"],
+        "license_name": record["license"]["name"],
+        **{kind: record["links"].get(kind, "") for kind in LINK_LABELS},
+    }
+    return {
+        column: LIST_SEPARATOR.join(value) if isinstance(value, list) else value or ""
+        for column, value in ((column, row[column]) for column in CSV_COLUMNS)
+    }
+
+
+def models_markdown(catalogue: Catalogue, templates_dir: Path = TEMPLATES_DIR) -> str:
+    text = make_environment(templates_dir).get_template("models-list.md.j2").render(catalogue=catalogue)
+    return text.rstrip("\n") + "\n"
+
+
+EXPORTS: dict[str, Callable[[Catalogue], str]] = {
+    "json": catalogue_json,
+    "csv": catalogue_csv,
+    "markdown": models_markdown,
+}
+
+# The exports the site publishes, by their file name at the root of the site.
+SITE_FILES = {"models.json": catalogue_json, "models.csv": catalogue_csv}
+
+
+def write_file(content: str, path: Path) -> None:
+    """Write `content` to `path` all at once: a failure leaves the old file as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(content)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,134 @@
+"""Stage 3b: the exports have a stable, documented shape and say what the pages say."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from scripts.catalog import DEFAULT_CATALOGUE, read_catalogue
+from scripts.catalog.catalogue import Catalogue, build_catalogue
+from scripts.catalog.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
+from scripts.catalog.load import load_catalogue
+
+from .conftest import ROOT, SMALL_CATALOGUE
+
+
+@pytest.fixture(scope="module")
+def small() -> Catalogue:
+    catalogue, problems = read_catalogue(SMALL_CATALOGUE)
+    assert problems == []
+    return catalogue
+
+
+def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
+    document = json.loads(catalogue_json(small))
+    assert document["schema_version"] == SCHEMA_VERSION == 1
+    assert list(document) == [
+        "schema_version",
+        "title",
+        "summary",
+        "last_updated",
+        "categories",
+        "tasks",
+        "licenses",
+        "models",
+    ]
+    assert [model["id"] for model in document["models"]] == ["alpha-bert", "seg-net", "zeta-lm"]
+    zeta = document["models"][2]
+    assert zeta == {
+        "id": "zeta-lm",
+        "name": "Zeta LM",
+        "developer": "Example Lab",
+        "category": "llm",
+        "subcategory": "general-purpose",
+        "kind": "model family",
+        "modalities": ["text"],
+        "tasks": ["summarisation"],
+        "description": "A general language model for summaries.",
+        "use_cases": ["Drafting patient letters", "Summarising notes"],
+        "links": {
+            "model_card": "https://huggingface.co/example/zeta-lm",
+            "paper": "https://arxiv.org/abs/0000.00001",
+        },
+        "license": {
+            "id": "LicenseRef-example-community",
+            "name": "Example Community License",
+            "url": "https://example.org/licence",
+        },
+        "commercial_use": "restricted",
+        "license_note": "Services above 1M monthly users need a separate licence.",
+        "parameters": ["1B", "7B"],
+        "caveats": [],
+        "verified": "2026-01-15",
+        "sources": ["https://huggingface.co/example/zeta-lm"],
+        "page": "models/zeta-lm/",
+    }
+    assert document["models"][0]["developer"] is None  # absent fields are null, never missing
+
+
+def test_every_model_record_has_the_same_keys(small):
+    models = json.loads(catalogue_json(small))["models"]
+    assert len({tuple(model) for model in models}) == 1
+
+
+def test_csv_has_one_row_per_model_with_columns_in_a_fixed_order(small):
+    text = catalogue_csv(small)
+    reader = csv.DictReader(io.StringIO(text))
+    assert reader.fieldnames == CSV_COLUMNS
+    assert CSV_COLUMNS[:3] == ["id", "name", "developer"] and CSV_COLUMNS[-1] == "page"
+    rows = list(reader)
+    assert [row["id"] for row in rows] == ["alpha-bert", "seg-net", "zeta-lm"]
+    zeta = rows[2]
+    assert zeta["use_cases"] == "Drafting patient letters; Summarising notes"
+    assert zeta["parameters"] == "1B; 7B"
+    assert (zeta["license_id"], zeta["commercial_use"]) == ("LicenseRef-example-community", "restricted")
+    assert (zeta["model_card"], zeta["repository"]) == ("https://huggingface.co/example/zeta-lm", "")
+    assert rows[0]["developer"] == ""
+
+
+def test_csv_quotes_commas_quotes_and_line_breaks():
+    loaded = load_catalogue(SMALL_CATALOGUE)
+    loaded.data["models"][0]["description"] = 'Says "hi", then\nleaves'
+    rows = list(csv.DictReader(io.StringIO(catalogue_csv(build_catalogue(loaded.data)))))
+    assert [row["description"] for row in rows if row["id"] == "zeta-lm"] == ['Says "hi", then\nleaves']
+    assert len(rows) == 3
+
+
+def test_markdown_list_names_every_model_with_its_main_link_and_licence(small):
+    text = models_markdown(small)
+    assert text.startswith("# Test Catalogue\n")
+    assert text.endswith(".\n") and not text.endswith("\n\n")
+    items = [line for line in text.splitlines() if line.startswith("* ")]
+    assert text.count("* [") == len(items)  # each on a line of its own
+    assert items == [
+        "* [Zeta LM](https://huggingface.co/example/zeta-lm) A general language model for summaries. "
+        "Licence: [Example Community License](https://example.org/licence); commercial use: restricted. "
+        "Services above 1M monthly users need a separate licence.",
+        "* [Alpha BERT](https://github.com/example/alpha-bert) Clinical note encoder for named entity recognition. "
+        "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: yes.",
+        "* [SegNet Example](https://github.com/example/seg-net) Self-configuring segmentation for CT and MRI. "
+        "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: yes.",
+    ]
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Test Catalogue",
+        "## Language models",
+        "### General purpose",
+        "### Clinical",
+        "## Vision",
+        "### Medical imaging",
+    ]
+
+
+def test_committed_models_list_is_up_to_date():
+    catalogue, problems = read_catalogue(DEFAULT_CATALOGUE)
+    assert problems == []
+    committed = (ROOT / "MODELS.md").read_text(encoding="utf-8")
+    items = [line for line in committed.splitlines() if line.startswith("* [")]
+    assert len(items) == len(catalogue.models) == committed.count("* [")
+    assert committed == models_markdown(catalogue), (
+        "MODELS.md is out of date; regenerate it with: python -m scripts.catalog export markdown --out MODELS.md"
+    )
