@@ -50,6 +50,8 @@ def test_deploy_settings_give_site_url_and_edit_links_to_the_real_sources(small_
     about = html(site, "about/index.html")
     assert about.select_one("link[rel=canonical]")["href"] == DEPLOY_ENV["SITE_URL"] + "about/"
     assert about.select_one("a.md-source")["href"] == REPOSITORY
+    # Material's source component would fetch star counts from the GitHub API in the browser.
+    assert about.select_one("[data-md-component=source]") is None
     assert edit_link(about) == f"{REPOSITORY}/edit/main/docs/about.md"
     assert edit_link(html(site, "contributing/index.html")) == f"{REPOSITORY}/edit/main/CONTRIBUTING.md"
     for generated in ("index.html", "llm/index.html", "vision/index.html"):
