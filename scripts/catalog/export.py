@@ -18,11 +18,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from scripts.files import replace_file
 
 from .catalogue import LINK_LABELS, Catalogue, Model
 from .render import TEMPLATES_DIR, make_environment
@@ -152,13 +152,4 @@ SITE_FILES = {"models.json": catalogue_json, "models.csv": catalogue_csv}
 
 def write_file(content: str, path: Path) -> None:
     """Write `content` to `path` all at once: a failure leaves the old file as it was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(content)
-        os.replace(staging, path)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
+    replace_file(path, content.encode("utf-8"))

@@ -16,15 +16,15 @@ entries plus the new one. Only then is the file replaced, atomically.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from scripts.files import replace_file
 
 from .load import LoadedCatalogue, _CatalogueLoader, display_name, parse_catalogue
 from .problems import Problem
@@ -300,7 +300,7 @@ def add_entry(path: Path, entry: dict[str, Any], write: bool = True) -> Insertio
     insertion = insert_entry(text, models, entry)
     _check(insertion, current.data, entry, name)
     if write:
-        write_atomically(path, insertion.text.encode("utf-8"))
+        replace_file(path, insertion.text.encode("utf-8"))
     return insertion
 
 
@@ -342,18 +342,3 @@ def _check(insertion: Insertion, old_data: dict[str, Any], entry: dict[str, Any]
             "internal error: the file would not read back as the old entries plus the new one; "
             "nothing was written (please report this with the command you ran)"
         )
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Replace `path` with `content` all at once: a reader sees the old file or the new one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 
 from scripts.catalog import DEFAULT_CATALOGUE, PROJECT_ROOT
+from scripts.files import replace_file
 
 from . import history as history_file
 from .check import CheckerError, check_links
 from .classify import Outcome
-from .history import HistoryError, write_atomically
+from .history import HistoryError
 from .report import build_report, report_json, report_markdown
 from .settings import DEFAULT_CONFIG, SettingsError, read_settings
 from .targets import catalogue_links
@@ -68,8 +69,8 @@ def _check(args: argparse.Namespace) -> int:
     after = history_file.update(before, outcomes, args.today)
     report = build_report(results, before, after, settings, args.today)
 
-    write_atomically(args.report_dir / "report.json", report_json(report))
-    write_atomically(args.report_dir / "report.md", report_markdown(report))
+    replace_file(args.report_dir / "report.json", report_json(report).encode("utf-8"))
+    replace_file(args.report_dir / "report.md", report_markdown(report).encode("utf-8"))
     if use_history:
         history_file.write_history(after, args.history)
     summary = report["summary"]

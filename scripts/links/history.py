@@ -14,10 +14,10 @@ by a run that proved nothing.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from scripts.files import replace_file
 
 from .classify import Outcome, Status
 
@@ -76,17 +76,4 @@ def read_history(path: Path) -> History:
 
 def write_history(history: History, path: Path) -> None:
     data = {"version": VERSION, "links": {url: asdict(history[url]) for url in sorted(history)}}
-    write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` in one step, so an interrupted run never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    replace_file(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
