@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from scripts.catalog.render import markdown_text
+
 from .check import LinkResult
 from .classify import Status
 from .history import History
@@ -173,9 +175,9 @@ def _table(status: str, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> li
         header = ["Entry", "Field", "URL", "Response"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for group, link in rows:
-        entry = _escape(group["entry"]) if group["entry"].startswith("page ") else f"`{group['entry']}`"
+        entry = markdown_text(group["entry"]) if group["entry"].startswith("page ") else f"`{group['entry']}`"
         if group["name"]:
-            entry += f" ({_escape(group['name'])})"
+            entry += f" ({markdown_text(group['name'])})"
         if link["new"]:
             entry += " **new**"
         field = (
@@ -185,11 +187,15 @@ def _table(status: str, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> li
         )
         cells = [entry, field, _url(link["url"])]
         if status in (BROKEN, FAILING):
-            cells += [_escape(link["detail"]), link["first_failed"] or "", str(link["consecutive_failures"])]
+            cells += [
+                markdown_text(link["detail"]),
+                link["first_failed"] or "",
+                str(link["consecutive_failures"]),
+            ]
         elif status == "moved":
             cells.append(_url(link["moved_to"] or ""))
         else:
-            cells.append(_escape(link["detail"]))
+            cells.append(markdown_text(link["detail"]))
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -197,11 +203,4 @@ def _table(status: str, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> li
 def _url(url: str) -> str:
     if url.startswith(("https://", "http://")) and not any(c in url for c in " <>|"):
         return f"<{url}>"
-    return f"`{url}`" if "`" not in url and "|" not in url else _escape(url)
-
-
-def _escape(text: str) -> str:
-    text = " ".join(text.split())
-    for char in "\\`*_[]<>|#":
-        text = text.replace(char, "\\" + char)
-    return text
+    return f"`{url}`" if "`" not in url and "|" not in url else markdown_text(url)
