@@ -111,7 +111,7 @@ def _absolute(key: str, site_url: str | None) -> str:
 def _collect(
     raw: list[dict[str, Any]], site_url: str | None, links: dict[str, list[Occurrence]], settings: Settings
 ) -> dict[str, LinkResult]:
-    starts = {line["cache_url"]: line["start"] for line in raw if "start" in line}
+    starts = _start_urls(raw)
     results: dict[str, LinkResult] = {}
     for line in raw:
         if "start" in line or line["cache_url"].startswith("data:"):
@@ -133,8 +133,13 @@ def _collect(
     return results
 
 
+def _start_urls(raw: list[dict[str, Any]]) -> dict[str, str]:
+    """LinkChecker's cache key of each URL we handed it -> that URL as we wrote it."""
+    return {line["cache_url"]: line["start"] for line in raw if "start" in line}
+
+
 def _outcomes_by_start(raw: list[dict[str, Any]], settings: Settings) -> dict[str, Outcome]:
-    starts = {line["cache_url"]: line["start"] for line in raw if "start" in line}
+    starts = _start_urls(raw)
     return {
         starts[line["cache_url"]]: classify(line, settings.bot_walled_hosts)
         for line in raw
