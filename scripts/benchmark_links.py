@@ -24,9 +24,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from scripts.links.check import check_links
-from scripts.links.classify import Status
-from scripts.links.settings import read_settings
+from ohm.links.check import check_links
+from ohm.links.classify import Status
+from ohm.links.settings import read_settings
 
 
 def start_delayed_server(host: str, delay: float, counts: Counter[str]) -> http.server.ThreadingHTTPServer:
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--urls", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.1, help="seconds each answer takes")
-    parser.add_argument("--threads", type=int, help="default: from scripts/links/linkcheckerrc")
-    parser.add_argument("--per-host-rate", type=float, help="default: from scripts/links/linkcheckerrc")
+    parser.add_argument("--threads", type=int, help="default: from ohm/links/linkcheckerrc")
+    parser.add_argument("--per-host-rate", type=float, help="default: from ohm/links/linkcheckerrc")
     parser.add_argument("--linkchecker-throttle", action="store_true", help="use LinkChecker's own throttle")
     args = parser.parse_args(argv)
 

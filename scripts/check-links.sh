@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-exec .venv/bin/python -m scripts.links check "$@"
+exec .venv/bin/ohm links "$@"

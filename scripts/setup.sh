@@ -33,6 +33,6 @@ if [ "${1:-}" = "--install-only" ]; then
 fi
 
 export NO_MKDOCS_2_WARNING=1
-"$VENV/bin/python" -m scripts.catalog validate
-"$VENV/bin/python" -m mkdocs build --strict --quiet
-echo "Site built into site/. Browse it with: .venv/bin/mkdocs serve"
+"$VENV/bin/ohm" validate
+"$VENV/bin/ohm" build --quiet
+echo "Site built into site/. Browse it with: .venv/bin/ohm serve"

@@ -16,7 +16,7 @@ SMALL_CATALOGUE = FIXTURES / "catalogues" / "small.yaml"
 MINIMAL_CATALOGUE = FIXTURES / "catalogues" / "minimal.yaml"
 
 # The parts of the project a site build needs, copied into a scratch project.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "scripts", "data/models.schema.json", "CONTRIBUTING.md"]
+PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "data/models.schema.json", "CONTRIBUTING.md"]
 
 
 def make_project(destination: Path, catalogue_text: str) -> Path:

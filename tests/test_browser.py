@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect, sync_playwright
 
-from scripts.catalog import DEFAULT_CATALOGUE, read_catalogue
-from scripts.catalog.catalogue import Catalogue, Model
+from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog.catalogue import Catalogue, Model
 
 from .conftest import ROOT, run_mkdocs
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.catalog.changes import (
+from ohm.catalog.changes import (
     CatalogueChanges,
     EntryChange,
     GitError,
@@ -18,7 +18,7 @@ from scripts.catalog.changes import (
     read_from_git,
     summary_markdown,
 )
-from scripts.catalog.load import load_catalogue
+from ohm.catalog.load import load_catalogue
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
@@ -106,8 +106,8 @@ def repo(tmp_path) -> Path:
 
 
 def changed(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scripts.catalog", "--catalogue", str(repo / "data" / "models.yaml")]
-    return subprocess.run([*command, "changed", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-m", "ohm", "changed", "--catalogue", str(repo / "data" / "models.yaml")]
+    return subprocess.run([*command, *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 def test_changed_ids_against_a_git_ref(repo):

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.catalog.load import display_name, load_catalogue
+from ohm.catalog.load import display_name, load_catalogue
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE
 
@@ -17,19 +17,19 @@ MANY_PROBLEMS = FIXTURES / "invalid" / "many-problems.yaml"
 
 def catalog(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scripts.catalog", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "ohm", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
 
 
 def test_validate_a_good_catalogue():
-    result = catalog("--catalogue", str(SMALL_CATALOGUE), "validate")
+    result = catalog("validate", "--catalogue", str(SMALL_CATALOGUE))
     assert result.returncode == 0
     assert result.stdout == f"{display_name(SMALL_CATALOGUE)}: 3 models, no problems.\n"
     assert result.stderr == ""
 
 
 def test_validate_lists_every_problem_one_per_line_without_a_traceback():
-    result = catalog("--catalogue", str(MANY_PROBLEMS), "validate")
+    result = catalog("validate", "--catalogue", str(MANY_PROBLEMS))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 11
@@ -43,7 +43,7 @@ def test_render_writes_exactly_the_pages_and_removes_stale_ones(tmp_path: Path):
     out = tmp_path / "pages"
     out.mkdir()
     (out / "stale.md").write_text("from an older catalogue")
-    result = catalog("--catalogue", str(SMALL_CATALOGUE), "render", "--out", str(out))
+    result = catalog("render", "--catalogue", str(SMALL_CATALOGUE), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["index.md", "llm.md", "models", "tasks", "vision.md"]
     assert sorted(p.name for p in (out / "models").iterdir()) == ["alpha-bert.md", "seg-net.md", "zeta-lm.md"]
@@ -55,7 +55,7 @@ def test_render_of_a_bad_catalogue_leaves_the_output_untouched(tmp_path: Path):
     out = tmp_path / "pages"
     out.mkdir()
     (out / "index.md").write_text("previous good build")
-    result = catalog("--catalogue", str(MANY_PROBLEMS), "render", "--out", str(out))
+    result = catalog("render", "--catalogue", str(MANY_PROBLEMS), "--out", str(out))
     assert result.returncode == 1
     assert [p.name for p in out.iterdir()] == ["index.md"]
     assert (out / "index.md").read_text() == "previous good build"
@@ -63,7 +63,7 @@ def test_render_of_a_bad_catalogue_leaves_the_output_untouched(tmp_path: Path):
 
 
 def test_a_missing_catalogue_is_a_problem_not_a_crash(tmp_path: Path):
-    result = catalog("--catalogue", str(tmp_path / "missing.yaml"), "validate")
+    result = catalog("validate", "--catalogue", str(tmp_path / "missing.yaml"))
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == f"{display_name(tmp_path / 'missing.yaml')}: file not found"
 
@@ -93,19 +93,19 @@ def scratch_catalogue(tmp_path: Path) -> Path:
 
 def test_new_with_options_adds_a_valid_entry(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
-    result = catalog("--catalogue", str(path), *NEW_OPTIONS)
+    result = catalog(*NEW_OPTIONS, "--catalogue", str(path))
     assert result.returncode == 0, result.stderr
     line = path.read_text().splitlines().index("  - id: beta-seg") + 1
     assert result.stdout.splitlines()[0] == (
         f"{display_name(path)}:{line}: added beta-seg, after the last entry in vision/medical-imaging; "
         "the catalogue is valid."
     )
-    assert catalog("--catalogue", str(path), "validate").stdout.endswith(": 4 models, no problems.\n")
+    assert catalog("validate", "--catalogue", str(path)).stdout.endswith(": 4 models, no problems.\n")
 
 
 def test_new_without_required_options_and_no_terminal_names_them(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
-    result = catalog("--catalogue", str(path), "new", "--name", "Beta Seg", "--kind", "framework")
+    result = catalog("new", "--catalogue", str(path), "--name", "Beta Seg", "--kind", "framework")
     assert result.returncode == 2
     assert result.stderr == (
         "new: missing --category, --subcategory, --modality, --description, --use-case, "
@@ -118,7 +118,7 @@ def test_new_without_required_options_and_no_terminal_names_them(tmp_path: Path)
 def test_new_refuses_an_invalid_entry_naming_the_option_to_fix(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
     options = [value.replace("https://github.com", "http://github.com") for value in NEW_OPTIONS]
-    result = catalog("--catalogue", str(path), *options)
+    result = catalog(*options, "--catalogue", str(path))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{display_name(path)}: beta-seg: links.repository: must start with https:// "
@@ -130,7 +130,7 @@ def test_new_refuses_an_invalid_entry_naming_the_option_to_fix(tmp_path: Path):
 
 def test_new_dry_run_shows_the_entry_and_writes_nothing(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
-    result = catalog("--catalogue", str(path), *NEW_OPTIONS, "--dry-run")
+    result = catalog(*NEW_OPTIONS, "--catalogue", str(path), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "  subcategory: medical-imaging\n" in result.stdout
     assert result.stdout.startswith("Would add beta-seg to ")
@@ -141,9 +141,7 @@ def test_new_in_a_terminal_asks_for_what_is_missing(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
     answers = ["Beta Seg", "", "", "vision", "", "3", "image", "Segmentation of CT.", "Organs", "",
                "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "", "", "", ""]  # fmt: skip
-    output, status = run_in_terminal(
-        [sys.executable, "-m", "scripts.catalog", "--catalogue", str(path), "new"], answers
-    )
+    output, status = run_in_terminal([sys.executable, "-m", "ohm", "new", "--catalogue", str(path)], answers)
     assert status == 0, output
     assert "  2. vision (Vision)\r\n" in output and "  1. medical-imaging (Medical imaging)\r\n" in output
     model = next(m for m in load_catalogue(path).data["models"] if m["id"] == "beta-seg")
@@ -172,7 +170,7 @@ def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:
 
 
 def test_export_prints_to_standard_output_by_default():
-    result = catalog("--catalogue", str(SMALL_CATALOGUE), "export", "csv")
+    result = catalog("export", "--catalogue", str(SMALL_CATALOGUE), "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("id,name,developer,")
     assert len(result.stdout.splitlines()) == 4
@@ -180,7 +178,7 @@ def test_export_prints_to_standard_output_by_default():
 
 def test_export_writes_a_file_and_check_compares_it(tmp_path: Path):
     out = tmp_path / "MODELS.md"
-    export = ("--catalogue", str(SMALL_CATALOGUE), "export", "markdown", "--out", str(out))
+    export = ("export", "markdown", "--catalogue", str(SMALL_CATALOGUE), "--out", str(out))
     assert catalog(*export, "--check").returncode == 1  # missing
     assert catalog(*export).returncode == 0
     assert out.read_text().startswith("# Test Catalogue\n")
@@ -191,13 +189,13 @@ def test_export_writes_a_file_and_check_compares_it(tmp_path: Path):
     assert check.returncode == 1
     assert check.stderr == (
         f"{display_name(out)} is out of date; regenerate it with: "
-        f"python -m scripts.catalog export markdown --out {display_name(out)}\n"
+        f"ohm export markdown --out {display_name(out)}\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["MODELS.md"]  # no staging files left
 
 
 def test_export_of_a_bad_catalogue_writes_nothing(tmp_path: Path):
     out = tmp_path / "models.json"
-    result = catalog("--catalogue", str(MANY_PROBLEMS), "export", "json", "--out", str(out))
+    result = catalog("export", "--catalogue", str(MANY_PROBLEMS), "json", "--out", str(out))
     assert result.returncode == 1
     assert not out.exists()

@@ -8,9 +8,9 @@ import shutil
 import subprocess
 import sys
 
-from scripts.catalog import DEFAULT_CATALOGUE
-from scripts.catalog.load import load_catalogue
-from scripts.catalog.validate import validate
+from ohm.catalog import DEFAULT_CATALOGUE
+from ohm.catalog.load import load_catalogue
+from ohm.catalog.validate import validate
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
@@ -22,12 +22,12 @@ def code_blocks(language: str) -> list[str]:
 
 
 def test_the_new_command_example_adds_a_valid_entry(tmp_path):
-    [example] = [block for block in code_blocks("sh") if "scripts.catalog new \\" in block]
+    [example] = [block for block in code_blocks("sh") if "ohm new \\" in block]
     words = shlex.split(example.replace("\\\n", " "))
-    assert words[:4] == [".venv/bin/python", "-m", "scripts.catalog", "new"]
+    assert words[:2] == [".venv/bin/ohm", "new"]
     catalogue = tmp_path / "models.yaml"
     shutil.copyfile(DEFAULT_CATALOGUE, catalogue)
-    command = [sys.executable, "-m", "scripts.catalog", "--catalogue", str(catalogue), *words[3:]]
+    command = [sys.executable, "-m", "ohm", *words[1:], "--catalogue", str(catalogue)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     loaded = load_catalogue(catalogue)

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from scripts.catalog import DEFAULT_CATALOGUE, read_catalogue
-from scripts.catalog.catalogue import Catalogue, build_catalogue
-from scripts.catalog.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
-from scripts.catalog.load import load_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog.catalogue import Catalogue, build_catalogue
+from ohm.catalog.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
+from ohm.catalog.load import load_catalogue
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
@@ -130,5 +130,5 @@ def test_committed_models_list_is_up_to_date():
     items = [line for line in committed.splitlines() if line.startswith("* [")]
     assert len(items) == len(catalogue.models) == committed.count("* [")
     assert committed == models_markdown(catalogue), (
-        "MODELS.md is out of date; regenerate it with: python -m scripts.catalog export markdown --out MODELS.md"
+        "MODELS.md is out of date; regenerate it with: ohm export markdown --out MODELS.md"
     )

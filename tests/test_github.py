@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from scripts.catalog.github import annotation, escape_data, escape_property, workflow_command
-from scripts.catalog.problems import Problem
+from ohm.catalog.github import annotation, escape_data, escape_property, workflow_command
+from ohm.catalog.problems import Problem
 
 from .conftest import FIXTURES, ROOT
 
@@ -54,10 +54,10 @@ def test_validate_format_github_prints_one_annotation_per_problem():
         [
             sys.executable,
             "-m",
-            "scripts.catalog",
+            "ohm",
+            "validate",
             "--catalogue",
             str(broken),
-            "validate",
             "--format",
             "github",
         ],
@@ -84,10 +84,10 @@ def test_syntax_error_is_annotated_on_its_exact_line(tmp_path):
         [
             sys.executable,
             "-m",
-            "scripts.catalog",
+            "ohm",
+            "validate",
             "--catalogue",
             str(catalogue),
-            "validate",
             "--format",
             "github",
         ],

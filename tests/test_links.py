@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from scripts.links.__main__ import main as links_main
-from scripts.links.check import LinkResult, check_links
-from scripts.links.classify import Outcome, Status, classify
-from scripts.links.history import Failure
-from scripts.links.report import build_report, report_markdown
-from scripts.links.settings import read_settings
-from scripts.links.targets import catalogue_links
+from ohm.cli import main as ohm_main
+from ohm.links.check import LinkResult, check_links
+from ohm.links.classify import Outcome, Status, classify
+from ohm.links.history import Failure
+from ohm.links.report import build_report, report_markdown
+from ohm.links.settings import read_settings
+from ohm.links.targets import catalogue_links
 from tests.conftest import FIXTURES, make_project, run_mkdocs
 from tests.link_server import FakeWeb
 
@@ -90,9 +90,9 @@ def test_each_url_is_classified_and_requested_once(catalogue: Path, web: FakeWeb
 
 def run_night(catalogue: Path, web: FakeWeb, tmp_path: Path, day: str) -> tuple[int, dict]:
     reports = tmp_path / "reports"
-    status = links_main(
+    status = ohm_main(
         [
-            "check", "--catalogue", str(catalogue), "--no-site", "--today", day,
+            "links", "--catalogue", str(catalogue), "--no-site", "--today", day,
             "--report-dir", str(reports), "--history", str(reports / "history.json"),
             "--ca-bundle", str(web.ca_bundle), "--timeout", "1", "--retries", "1", "--backoff", "0",
             "--broken-after", "3", "--per-host-rate", "50",
@@ -250,8 +250,8 @@ def test_a_run_without_network_changes_nothing(tmp_path: Path, capsys):
     catalogue = tmp_path / "models.yaml"
     catalogue.write_text(text, encoding="utf-8")
     history = tmp_path / "history.json"
-    args = ["check", "--catalogue", str(catalogue), "--no-site", "--history", str(history)]
-    status = links_main([*args, "--report-dir", str(tmp_path), "--retries", "0", "--timeout", "1"])
+    args = ["links", "--catalogue", str(catalogue), "--no-site", "--history", str(history)]
+    status = ohm_main([*args, "--report-dir", str(tmp_path), "--retries", "0", "--timeout", "1"])
     assert status == 2
     assert "network looks down" in capsys.readouterr().err
     assert not history.exists() and not (tmp_path / "report.json").exists()
@@ -290,7 +290,7 @@ def test_report_text_cannot_break_the_markdown_table():
     ],
 )
 def test_the_checker_failing_is_told_apart_from_broken_links(args, message, capsys, tmp_path: Path):
-    status = links_main(["check", "--report-dir", str(tmp_path), "--no-history", *args])
+    status = ohm_main(["links", "--report-dir", str(tmp_path), "--no-history", *args])
     assert status == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "report.json").exists()

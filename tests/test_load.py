@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.catalog.load import LoadedCatalogue, load_catalogue, parse_catalogue
+from ohm.catalog.load import LoadedCatalogue, load_catalogue, parse_catalogue
 
 
 def parse(text: str) -> LoadedCatalogue:

@@ -33,7 +33,7 @@ def test_contributing_page_is_contributing_md(small_project, tmp_path):
     page = html(tmp_path / "site", "contributing/index.html")
     shown = [h2.get_text().rstrip("¶") for h2 in page.select("article h2")]
     assert headings and shown == headings
-    assert "scripts.catalog new" in page.get_text()
+    assert "ohm new" in page.get_text()
 
 
 def test_without_a_contributing_md_the_build_fails(small_project, tmp_path):

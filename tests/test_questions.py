@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from scripts.catalog.load import load_catalogue
-from scripts.catalog.questions import Interview, slug_of
-from scripts.catalog.validate import https_url_problem
+from ohm.catalog.load import load_catalogue
+from ohm.catalog.questions import Interview, slug_of
+from ohm.catalog.validate import https_url_problem
 
 from .conftest import SMALL_CATALOGUE
 

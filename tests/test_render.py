@@ -20,9 +20,9 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
-from scripts.catalog.catalogue import build_catalogue
-from scripts.catalog.load import load_catalogue
-from scripts.catalog.render import Repository, link_from, markdown_text, render_pages
+from ohm.catalog.catalogue import build_catalogue
+from ohm.catalog.load import load_catalogue
+from ohm.catalog.render import Repository, link_from, markdown_text, render_pages
 
 from .conftest import ROOT, SMALL_CATALOGUE
 

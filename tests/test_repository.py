@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.catalog import DEFAULT_CATALOGUE
-from scripts.catalog.load import load_catalogue
-from scripts.catalog.validate import SCHEMA_FILE
+from ohm.catalog import DEFAULT_CATALOGUE
+from ohm.catalog.load import load_catalogue
+from ohm.catalog.validate import SCHEMA_FILE
 
 from .conftest import ROOT
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.catalog import DEFAULT_CATALOGUE
-from scripts.catalog.load import _CatalogueLoader, load_catalogue
-from scripts.catalog.scaffold import ScaffoldError, add_entry, entry_lines, scalar
-from scripts.catalog.validate import validate
+from ohm.catalog import DEFAULT_CATALOGUE
+from ohm.catalog.load import _CatalogueLoader, load_catalogue
+from ohm.catalog.scaffold import ScaffoldError, add_entry, entry_lines, scalar
+from ohm.catalog.validate import validate
 
 from .conftest import SMALL_CATALOGUE
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts.catalog import DEFAULT_CATALOGUE, read_catalogue
-from scripts.catalog.catalogue import Catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog.catalogue import Catalogue
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
 

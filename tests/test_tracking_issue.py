@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.links.tracking_issue import LABEL, main
+from ohm.links.tracking_issue import LABEL, main
 
 
 class FakeGitHub:

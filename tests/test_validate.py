@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.catalog import DEFAULT_CATALOGUE, read_catalogue
-from scripts.catalog.load import display_name, load_catalogue
-from scripts.catalog.validate import https_url_problem, plain_text_problem, validate
+from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog.load import display_name, load_catalogue
+from ohm.catalog.validate import https_url_problem, plain_text_problem, validate
 
 from .conftest import FIXTURES, MINIMAL_CATALOGUE, SMALL_CATALOGUE
 

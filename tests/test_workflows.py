@@ -62,12 +62,12 @@ def test_pull_request_workflow_validates_tests_builds_and_checks_changed_links()
     assert set(workflow[True]) == {"pull_request"}
     steps = workflow["jobs"]["check"]["steps"]
     scripts = run_scripts(workflow)
-    assert "scripts.catalog validate --format github" in scripts
+    assert "ohm validate --format github" in scripts
     assert "bash .ci/run" in scripts
-    assert "mkdocs build --strict" in scripts
+    assert ".venv/bin/ohm build" in scripts
     assert 'changed --base "$BASE_SHA"' in scripts and "$GITHUB_STEP_SUMMARY" in scripts
-    links = next(step for step in steps if "scripts.links check" in step.get("run", ""))
-    assert "hashFiles('scripts/links/__main__.py') != ''" in links["if"]
+    links = next(step for step in steps if "ohm links" in step.get("run", ""))
+    assert links["if"] == "steps.changes.outputs.count != '0'"
     assert "--report-dir" in links["run"]
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site/"
@@ -82,6 +82,6 @@ def test_deploy_workflow_publishes_to_pages_with_the_repository_urls():
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
-    build_step = next(step for step in build["steps"] if "mkdocs build" in step.get("run", ""))
+    build_step = next(step for step in build["steps"] if "ohm build" in step.get("run", ""))
     assert build_step["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
     assert build_step["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"

@@ -1,9 +1,8 @@
-"""MkDocs hook: a page included from a file elsewhere is edited in that file.
+"""Edit links of pages whose text is included from a file elsewhere in the repository.
 
 With `repo_url` and `edit_uri` set (the deploy workflow sets them from the GitHub
 context), MkDocs links every page to its file under docs/. docs/contributing.md
 only includes CONTRIBUTING.md, so its edit link opens that file instead.
-(Generated pages get their edit link, to data/models.yaml, from mkdocs_hook.py.)
 
 `edit_uri` points at the docs folder (e.g. `edit/main/docs/`), so the paths here
 are relative to it; MkDocs resolves the `../`.
@@ -15,7 +14,6 @@ import posixpath
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
 
 # Pages in docs/ whose text is included from a file elsewhere in the repository.
 INCLUDED_FROM = {"contributing.md": "CONTRIBUTING.md"}
@@ -26,10 +24,3 @@ def edit_path(source: str, config: MkDocsConfig) -> str:
     project = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir).resolve().relative_to(project).as_posix()
     return posixpath.relpath(source, docs)
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for file in files.documentation_pages():
-        if file.src_uri in INCLUDED_FROM:
-            file.edit_uri = edit_path(INCLUDED_FROM[file.src_uri], config)
-    return files

@@ -1,4 +1,4 @@
-"""Command line: `python -m scripts.links check`.
+"""The `ohm links` verb: check every link and write the report.
 
 Checks every URL of the catalogue and every link of the built site, retries
 what may be transient, updates the history of failing links and writes
@@ -15,9 +15,10 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
+from typing import Any
 
-from scripts.catalog import DEFAULT_CATALOGUE, PROJECT_ROOT
-from scripts.files import replace_file
+from ohm.catalog import PROJECT_ROOT
+from ohm.files import replace_file
 
 from . import history as history_file
 from .check import CheckerError, check_links
@@ -30,8 +31,7 @@ from .targets import catalogue_links
 EXIT_CLEAN, EXIT_NEW_BROKEN, EXIT_CHECKER_FAILED = 0, 1, 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def links_command(args: argparse.Namespace) -> int:
     try:
         return _check(args)
     except (CheckerError, SettingsError, HistoryError, OSError) as error:
@@ -88,11 +88,11 @@ def _date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m scripts.links", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="check the links and write the report")
-    check.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="default: data/models.yaml")
+def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    """Add `links` to the `ohm` command's verbs."""
+    check = commands.add_parser(
+        "links", parents=common, help="check every link of the catalogue and the site; write the report"
+    )
     check.add_argument("--site", type=Path, default=PROJECT_ROOT / "site", help="built site (default: site/)")
     check.add_argument("--no-site", action="store_true", help="check the catalogue's URLs only")
     check.add_argument(
@@ -120,8 +120,4 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--backoff", type=float, help="seconds before the first retry (doubles each time)")
     check.add_argument("--ca-bundle", help="file of certificates to trust instead of the system's")
     check.add_argument("--broken-after", type=int, help="consecutive failing runs before a link is broken")
-    return parser
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    check.set_defaults(run=links_command)

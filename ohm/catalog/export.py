@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scripts.files import replace_file
+from ohm.files import replace_file
 
 from .catalogue import LINK_LABELS, Catalogue, Model
 from .render import TEMPLATES_DIR, make_environment

@@ -1,6 +1,6 @@
 """Settings of the link check, read from the committed LinkChecker configuration.
 
-The file (scripts/links/linkcheckerrc) is LinkChecker's own INI format:
+The file (ohm/links/linkcheckerrc) is LinkChecker's own INI format:
 LinkChecker reads its [checking], [filtering] and plugin sections itself.
 The [policy] section is ours: retries, the broken-after threshold and hosts
 that refuse robots. Command-line options override any value.

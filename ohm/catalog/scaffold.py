@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from scripts.files import replace_file
+from ohm.files import replace_file
 
 from .load import LoadedCatalogue, _CatalogueLoader, display_name, parse_catalogue
 from .problems import Problem

@@ -1,6 +1,6 @@
 """Run LinkChecker over a set of URLs and record every result, as a child process.
 
-    python -m scripts.links.engine JOB.json RESULTS.jsonl
+    python -m ohm.links.engine JOB.json RESULTS.jsonl
 
 LinkChecker is used as a library rather than through its command line for
 three reasons: its command line drops root privileges to `nobody` (so it
@@ -11,7 +11,7 @@ process because it changes process-wide state (the default socket timeout,
 logging, a gettext `_` builtin).
 
 The job file says what to check:
-    {"config_file": "scripts/links/linkcheckerrc",
+    {"config_file": "ohm/links/linkcheckerrc",
      "site_urls": ["http://127.0.0.1:8123/"],       # crawled: internal pages, then their links
      "extern_urls": ["https://example.org/a"],       # checked once each, never crawled
      "checking": {"threads": 16, "timeout": 20, "useragent": "..."},

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from scripts.catalog import PROJECT_ROOT
+from ohm.catalog import PROJECT_ROOT
 
 from .classify import Outcome, classify
 from .serve import serve_directory
@@ -170,7 +170,7 @@ def run_engine(
         job_file, results_file = Path(scratch, "job.json"), Path(scratch, "results.jsonl")
         job_file.write_text(json.dumps(job), encoding="utf-8")
         process = subprocess.run(
-            [sys.executable, "-m", "scripts.links.engine", str(job_file), str(results_file)],
+            [sys.executable, "-m", "ohm.links.engine", str(job_file), str(results_file)],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,

@@ -17,7 +17,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from scripts.files import replace_file
+from ohm.files import replace_file
 
 from .classify import Outcome, Status
 

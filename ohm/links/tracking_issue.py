@@ -1,6 +1,6 @@
 """Keep one GitHub issue that tracks broken links: open it, update it, close it when all is well.
 
-    python -m scripts.links.tracking_issue --repo OWNER/NAME --report reports/links/report.json \
+    python -m ohm.links.tracking_issue --repo OWNER/NAME --report reports/links/report.json \
         --markdown reports/links/report.md [--run-url URL]
 
 Reads the token from GITHUB_TOKEN and the API address from GITHUB_API_URL

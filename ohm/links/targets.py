@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts.catalog.load import LoadedCatalogue, load_catalogue
-from scripts.catalog.problems import Path as DataPath
-from scripts.catalog.problems import Problem
-from scripts.catalog.validate import validate
+from ohm.catalog.load import LoadedCatalogue, load_catalogue
+from ohm.catalog.problems import Path as DataPath
+from ohm.catalog.problems import Problem
+from ohm.catalog.validate import validate
 
 
 @dataclass(frozen=True, order=True)

@@ -1,4 +1,4 @@
-"""Command line: `python -m scripts.catalog validate|render|export|new|changed`.
+"""The catalogue's verbs of the `ohm` command: validate, render, export, new, changed.
 
 Exit status: 0 when the catalogue is good, 1 when it has problems (each
 printed on its own line), 2 when the command line itself is wrong.
@@ -10,11 +10,10 @@ import argparse
 import datetime
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import DEFAULT_CATALOGUE, read_catalogue
+from . import read_catalogue
 from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
 from .export import EXPORTS, write_file
@@ -24,12 +23,6 @@ from .problems import Problem
 from .questions import Interview, slug_of
 from .render import render_pages, write_pages
 from .scaffold import ScaffoldError, add_entry, entry_lines
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    command: Callable[[argparse.Namespace], int] = args.run
-    return command(args)
 
 
 def _report(problems: list[Problem], output_format: str = "text", done: str = "nothing was written") -> int:
@@ -80,7 +73,7 @@ def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
     elif args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
         if current != content:
-            command = f"python -m scripts.catalog export {args.format} --out {display_name(args.out)}"
+            command = f"ohm export {args.format} --out {display_name(args.out)}"
             print(f"{display_name(args.out)} is out of date; regenerate it with: {command}", file=sys.stderr)
             return 1
         print(f"{display_name(args.out)} is up to date.")
@@ -262,13 +255,11 @@ def _changes_json(changes: Any) -> dict[str, Any]:
 # --- Command line ----------------------------------------------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m scripts.catalog", description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="the YAML file (default: data/models.yaml)"
+def add_commands(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    """Add validate, render, export, new and changed to the `ohm` command's verbs."""
+    validate = commands.add_parser(
+        "validate", parents=common, help="check the catalogue and list every problem"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check the catalogue and list every problem")
     validate.add_argument(
         "--format",
         choices=["text", "github"],
@@ -276,11 +267,13 @@ def _parser() -> argparse.ArgumentParser:
         help="text: one line per problem; github: GitHub Actions annotations on the exact line",
     )
     validate.set_defaults(run=validate_command)
-    render = commands.add_parser("render", help="write the generated Markdown pages to a folder")
+    render = commands.add_parser(
+        "render", parents=common, help="write the generated Markdown pages to a folder"
+    )
     render.add_argument("--out", type=Path, required=True, help="folder to (re)create with the pages")
     render.set_defaults(run=render_command)
     export = commands.add_parser(
-        "export", help="write the catalogue as JSON, CSV or the Markdown list (MODELS.md)"
+        "export", parents=common, help="write the catalogue as JSON, CSV or the Markdown list (MODELS.md)"
     )
     export.add_argument("format", choices=sorted(EXPORTS), help="what to write")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -288,9 +281,9 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if --out differs from a fresh export"
     )
     export.set_defaults(run=export_command)
-    _add_new_parser(commands)
+    _add_new_parser(commands, common)
     changed = commands.add_parser(
-        "changed", help="list the entries added, changed or removed since a git ref"
+        "changed", parents=common, help="list the entries added, changed or removed since a git ref"
     )
     changed.add_argument("--base", required=True, help="git commit, branch or tag to compare with")
     changed.add_argument(
@@ -300,12 +293,12 @@ def _parser() -> argparse.ArgumentParser:
         help="summary: Markdown for people; ids: added and changed ids, one a line; json: everything",
     )
     changed.set_defaults(run=changed_command)
-    return parser
 
 
-def _add_new_parser(commands: Any) -> None:
+def _add_new_parser(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     new = commands.add_parser(
         "new",
+        parents=common,
         help="add a model to the catalogue (asks for what is missing when run in a terminal)",
         description="Add a model to the catalogue, after the last entry of its category and subcategory. "
         "Fields not given as options are asked for when run in a terminal. The file is changed only "
@@ -348,7 +341,3 @@ def _add_new_parser(commands: Any) -> None:
         "--no-input", action="store_true", help="never ask; fail if a required option is missing"
     )
     new.set_defaults(run=new_command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

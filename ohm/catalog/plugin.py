@@ -1,0 +1,120 @@
+"""Stage 4: the MkDocs plugin that turns the catalogue into pages of the site.
+
+mkdocs.yml names it under `plugins:` as `ohm` (registered by the package's
+`mkdocs.plugins` entry point). On every build (and every rebuild under
+`mkdocs serve`) it loads and validates the catalogue, renders the pages, adds
+them and the data exports (models.json, models.csv) to the site as generated
+files, and puts them in the navigation: Home, then each category with its
+models, then the tasks. A bad catalogue stops the build before the site folder
+is touched, with every problem on its own line.
+
+When the site knows its repository (REPO_URL), generated pages get an edit
+link to the catalogue, and pages included from elsewhere (docs/contributing.md
+includes CONTRIBUTING.md) get one to the file they include; without a
+repository, no edit link appears anywhere.
+
+Everything one build needs is kept on the plugin object, which MkDocs makes
+afresh with each configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ohm.catalog import read_catalogue
+from ohm.catalog.catalogue import Catalogue
+from ohm.catalog.edit_links import INCLUDED_FROM, edit_path
+from ohm.catalog.export import SITE_FILES
+from ohm.catalog.render import (
+    INDEX_PAGE,
+    TASKS_PAGE,
+    Repository,
+    category_page,
+    model_page,
+    render_pages,
+    task_page,
+)
+
+log = logging.getLogger("mkdocs.plugins.ohm")
+
+# The project's default branch is main; MkDocs would guess edit/master/docs/ for GitHub.
+DEFAULT_EDIT_URI = "edit/main/docs/"
+
+
+class CataloguePluginConfig(Config):
+    catalogue = config_options.Type(str, default="data/models.yaml")
+    templates = config_options.Type(str, default="templates")
+
+
+class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
+    def __init__(self) -> None:
+        self.generated: dict[str, str] = {}
+        self.repository: Repository | None = None
+
+    def _path(self, config: MkDocsConfig, relative: str) -> Path:
+        return Path(config.config_file_path).resolve().parent / relative
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        catalogue, problems = read_catalogue(self._path(config, self.config.catalogue))
+        if problems:
+            for problem in problems:
+                log.error(str(problem))
+            raise PluginError(f"{len(problems)} problem(s) in the catalogue; the site was not built.")
+        assert catalogue is not None
+        if config.repo_url and config.edit_uri in (None, "", "edit/master/docs/"):
+            config.edit_uri = DEFAULT_EDIT_URI
+        self.repository = Repository.from_site_config(config.repo_url, config.edit_uri)
+        templates = self._path(config, self.config.templates)
+        self.generated = render_pages(catalogue, templates, self.repository)
+        self.generated.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+        config.nav = [*catalogue_nav(catalogue), *(config.nav or [])]
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for file in files.documentation_pages():
+            if file.src_uri in INCLUDED_FROM:
+                file.edit_uri = edit_path(INCLUDED_FROM[file.src_uri], config)
+        for path, content in sorted(self.generated.items()):
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"{config.docs_dir}/{path} clashes with a generated page; rename it.")
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        # A generated page has no file in docs/ to edit: its source is the catalogue.
+        if page.file.src_uri in self.generated:
+            page.edit_url = self.repository.edit_url if self.repository else None
+        return page
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
+        server.watch(str(self._path(config, self.config.catalogue)))
+        server.watch(str(self._path(config, self.config.templates)))
+        return server
+
+
+def catalogue_nav(catalogue: Catalogue) -> list[dict]:
+    """Home; Models: each category (its overview, then its models); Tasks: all, then each."""
+    models = [
+        {
+            category.title: [
+                {"Overview": category_page(category.id)},
+                *({model.name: model_page(model.id)} for model in category.models),
+            ]
+        }
+        for category in catalogue.categories
+    ]
+    nav: list[dict] = [{"Home": INDEX_PAGE}, {"Models": models}]
+    if catalogue.tasks:
+        tasks = [{"All tasks": TASKS_PAGE}, *({task.title: task_page(task.id)} for task in catalogue.tasks)]
+        nav.append({"Tasks": tasks})
+    return nav

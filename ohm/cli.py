@@ -1,0 +1,44 @@
+"""The `ohm` command: one verb per stage of the catalogue's pipeline.
+
+    ohm validate   check data/models.yaml, every problem on its own line
+    ohm render     write the generated Markdown pages to a folder
+    ohm export     models.json, models.csv or MODELS.md
+    ohm build      build the site with MkDocs (strict); ohm serve: live preview
+    ohm new        add an entry; ohm changed: what a change adds, for pull requests
+    ohm links      check every link and write the report
+
+Every verb that reads the catalogue takes `--catalogue FILE` after the verb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ohm import __version__, build
+from ohm.catalog import DEFAULT_CATALOGUE, commands
+from ohm.links import command as links
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="ohm", description=__doc__.split("\n")[0])
+    main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    catalogue = argparse.ArgumentParser(add_help=False)
+    catalogue.add_argument(
+        "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="the YAML file (default: data/models.yaml)"
+    )
+    verbs = main.add_subparsers(dest="command", required=True, metavar="VERB")
+    commands.add_commands(verbs, [catalogue])
+    build.add_commands(verbs)
+    links.add_command(verbs, [catalogue])
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""Tools that build and check the Open Health Models catalogue."""
