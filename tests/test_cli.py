@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from ohm.catalog.load import display_name, load_catalogue
@@ -78,10 +80,11 @@ def test_usage_errors_exit_2():
 # --- new ---------------------------------------------------------------------------------
 
 NEW_OPTIONS = [
-    "new", "--name", "Beta Seg", "--category", "vision", "--subcategory", "medical-imaging",
+    "new", "--name", "Beta Seg", "--developer", "Example Lab", "--category", "vision", "--subcategory", "medical-imaging",
     "--kind", "framework", "--modality", "image", "--description", "Segmentation of CT scans.",
     "--use-case", "Organ segmentation", "--repository", "https://github.com/example/beta-seg",
-    "--license", "Apache-2.0", "--verified", "2026-01-31",
+    "--code-license", "Apache-2.0", "--access", "open", "--evidence-level", "none",
+    "--source", "https://github.com/example/beta-seg", "--verified", "2026-01-31",
 ]  # fmt: skip
 
 
@@ -108,9 +111,9 @@ def test_new_without_required_options_and_no_terminal_names_them(tmp_path: Path)
     result = catalog("new", "--catalogue", str(path), "--name", "Beta Seg", "--kind", "framework")
     assert result.returncode == 2
     assert result.stderr == (
-        "new: missing --category, --subcategory, --modality, --description, --use-case, "
-        "--model-card/--repository/--homepage/--docs/--paper, --license "
-        "(run it in a terminal to be asked instead)\n"
+        "new: missing --developer, --category, --subcategory, --modality, --description, --use-case, "
+        "--model-card/--repository/--homepage/--docs/--paper, --code-license, --access, --evidence-level, "
+        "--source (run it in a terminal to be asked instead)\n"
     )
     assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()
 
@@ -123,9 +126,36 @@ def test_new_refuses_an_invalid_entry_naming_the_option_to_fix(tmp_path: Path):
     assert result.stderr.splitlines() == [
         f"{display_name(path)}: beta-seg: links.repository: must start with https:// "
         "(plain http:// is not accepted) (option --repository)",
+        f"{display_name(path)}: beta-seg: sources[0]: must start with https:// "
+        "(plain http:// is not accepted) (option --source)",
         "new: the new entry is not valid; nothing was written",
     ]
     assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()
+
+
+def test_new_keeps_the_tasks_it_is_given_and_refuses_an_undeclared_one(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    result = catalog(*NEW_OPTIONS, "--catalogue", str(path), "--task", "segmentation", "--task", "nope")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{display_name(path)}: beta-seg: tasks[1]: unknown task 'nope'; declared tasks: "
+        "summarisation, ner, segmentation (option --task)"
+    )
+    assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()
+    result = catalog(*NEW_OPTIONS, "--catalogue", str(path), "--task", "segmentation")
+    assert result.returncode == 0, result.stderr
+    added = next(m for m in load_catalogue(path).data["models"] if m["id"] == "beta-seg")
+    assert added["tasks"] == ["segmentation"]
+
+
+def test_new_writes_unknown_where_the_contributor_gave_nothing(tmp_path: Path):
+    path = scratch_catalogue(tmp_path)
+    assert catalog(*NEW_OPTIONS, "--catalogue", str(path)).returncode == 0
+    added = next(m for m in load_catalogue(path).data["models"] if m["id"] == "beta-seg")
+    assert (added["intended_users"], added["out_of_scope"], added["evaluations"]) == ("unknown",) * 3
+    assert added["regulatory"] == "none-known"
+    assert set(added["deployment"].values()) == {"unknown"}
+    assert "training_data" not in added and "weights" not in added["licenses"]  # a framework
 
 
 def test_new_dry_run_shows_the_entry_and_writes_nothing(tmp_path: Path):
@@ -139,8 +169,9 @@ def test_new_dry_run_shows_the_entry_and_writes_nothing(tmp_path: Path):
 
 def test_new_in_a_terminal_asks_for_what_is_missing(tmp_path: Path):
     path = scratch_catalogue(tmp_path)
-    answers = ["Beta Seg", "", "", "vision", "", "3", "image", "Segmentation of CT.", "Organs", "",
-               "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "", "", "", ""]  # fmt: skip
+    answers = ["Beta Seg", "", "Example Lab", "vision", "", "3", "image", "Segmentation of CT.", "Organs", "",
+               "segmentation", "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "1", "", "1", "", "",
+               "https://github.com/example/beta-seg", ""]  # fmt: skip
     output, status = run_in_terminal([sys.executable, "-m", "ohm", "new", "--catalogue", str(path)], answers)
     assert status == 0, output
     assert "  2. vision (Vision)\r\n" in output and "  1. medical-imaging (Medical imaging)\r\n" in output
@@ -148,6 +179,7 @@ def test_new_in_a_terminal_asks_for_what_is_missing(tmp_path: Path):
     assert model["links"] == {"repository": "https://github.com/example/beta-seg"}
     assert model["subcategory"] == "medical-imaging"  # the only one, taken as the default
     assert model["kind"] == "framework"  # chosen by its number
+    assert model["tasks"] == ["segmentation"]
 
 
 def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:
@@ -157,7 +189,11 @@ def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:
     os.close(terminal)
     os.write(controller, "".join(answer + "\n" for answer in answers).encode())
     output = b""
-    while True:
+    deadline = time.monotonic() + 60  # a program still asking after the last answer would wait forever
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 1)
+        if not ready:
+            continue
         try:
             chunk = os.read(controller, 4096)
         except OSError:  # the terminal closed: the program ended
@@ -165,8 +201,10 @@ def run_in_terminal(command: list[str], answers: list[str]) -> tuple[str, int]:
         if not chunk:
             break
         output += chunk
+    else:
+        process.kill()
     os.close(controller)
-    return output.decode(errors="replace"), process.wait(timeout=60)
+    return output.decode(errors="replace"), process.wait(timeout=10)
 
 
 def test_export_prints_to_standard_output_by_default():

@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import sys
 
-from ohm.catalog import DEFAULT_CATALOGUE
+from ohm.catalog import DEFAULT_CATALOGUE, vocabulary
+from ohm.catalog.field_reference import field_reference_markdown
 from ohm.catalog.load import load_catalogue
 from ohm.catalog.validate import validate
 
@@ -43,3 +44,14 @@ def test_the_hand_written_entry_example_is_valid(tmp_path):
     loaded = load_catalogue(catalogue)
     assert validate(loaded) == []
     assert loaded.data["models"][-1]["id"] == "example-model"
+
+
+def test_the_field_reference_is_generated_from_the_schema_and_up_to_date():
+    begin, end = "<!-- ohm export fields: begin -->\n", "<!-- ohm export fields: end -->"
+    reference = GUIDE.split(begin, 1)[1].split(end, 1)[0]
+    assert reference == field_reference_markdown(), (
+        "CONTRIBUTING.md's field reference is out of date; regenerate it with: "
+        "ohm export fields --out CONTRIBUTING.md"
+    )
+    rows = [line.split("|")[1].strip(" `") for line in reference.splitlines()[2:]]
+    assert rows == [field.name for field in vocabulary.model_fields()]

@@ -25,7 +25,7 @@ def small() -> Catalogue:
 
 def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
     document = json.loads(catalogue_json(small))
-    assert document["schema_version"] == SCHEMA_VERSION == 1
+    assert document["schema_version"] == SCHEMA_VERSION == 2
     assert list(document) == [
         "schema_version",
         "title",
@@ -38,6 +38,11 @@ def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
     ]
     assert [model["id"] for model in document["models"]] == ["alpha-bert", "seg-net", "zeta-lm"]
     zeta = document["models"][2]
+    community = {
+        "id": "LicenseRef-example-community",
+        "name": "Example Community License",
+        "url": "https://example.org/licence",
+    }
     assert zeta == {
         "id": "zeta-lm",
         "name": "Zeta LM",
@@ -49,24 +54,89 @@ def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
         "tasks": ["summarisation"],
         "description": "A general language model for summaries.",
         "use_cases": ["Drafting patient letters", "Summarising notes"],
+        "intended_users": ["Developers of clinical documentation tools"],
+        "out_of_scope": ["Diagnosis without a clinician"],
         "links": {
             "model_card": "https://huggingface.co/example/zeta-lm",
             "paper": "https://arxiv.org/abs/0000.00001",
         },
-        "license": {
-            "id": "LicenseRef-example-community",
-            "name": "Example Community License",
-            "url": "https://example.org/licence",
+        "licenses": {
+            "weights": {**community, "note": None},
+            "code": {
+                "id": "Apache-2.0",
+                "name": "Apache License 2.0",
+                "url": "https://www.apache.org/licenses/LICENSE-2.0",
+                "note": None,
+            },
+            "training_data": {
+                "id": "mixed",
+                "name": "Mixed terms",
+                "url": None,
+                "note": "Public web text and licensed notes.",
+            },
         },
         "commercial_use": "restricted",
-        "license_note": "Services above 1M monthly users need a separate licence.",
+        "commercial_use_note": "Services above 1M monthly users need a separate licence.",
+        "access": "gated",
+        "access_note": "Accept the licence on the model card.",
         "parameters": ["1B", "7B"],
+        "variants": [
+            {
+                "name": "Zeta LM 1B",
+                "parameters": "1B",
+                "license": community,
+                "model_card": None,
+                "note": None,
+            },
+            {
+                "name": "Zeta LM 7B",
+                "parameters": "7B",
+                "license": community,
+                "model_card": "https://huggingface.co/example/zeta-lm-7b",
+                "note": None,
+            },
+        ],
+        "training_data": [
+            {
+                "name": "Example Notes",
+                "url": "https://example.org/notes",
+                "note": "De-identified discharge summaries.",
+            }
+        ],
+        "phi_exposure": "de-identified",
+        "evaluations": [
+            {
+                "benchmark": "Example Summaries",
+                "metric": "ROUGE-L",
+                "value": "41.2",
+                "source": "https://arxiv.org/abs/0000.00001",
+                "self_reported": True,
+                "note": None,
+            }
+        ],
+        "evidence_level": "benchmark",
+        "regulatory": "none-known",
+        "deployment": {
+            "min_gpu_memory_gb": 16,
+            "cpu_only": False,
+            "runs_offline": True,
+            "formats": ["safetensors", "gguf"],
+        },
+        "base_model": "none",
+        "superseded_by": None,
+        "languages": ["en", "de"],
+        "imaging_modalities": [],
+        "anatomy": [],
         "caveats": [],
         "verified": "2026-01-15",
-        "sources": ["https://huggingface.co/example/zeta-lm"],
+        "verified_revision": "0123abc",
+        "sources": ["https://huggingface.co/example/zeta-lm", "https://arxiv.org/abs/0000.00001"],
         "page": "models/zeta-lm/",
     }
-    assert document["models"][0]["developer"] is None  # absent fields are null, never missing
+    alpha = document["models"][0]
+    assert (alpha["intended_users"], alpha["evaluations"], alpha["training_data"]) == ("unknown",) * 3
+    assert document["models"][1]["training_data"] is None  # a framework has no training data
+    assert document["models"][0]["superseded_by"] is None  # absent fields are null, never missing
 
 
 def test_every_model_record_has_the_same_keys(small):
@@ -84,9 +154,25 @@ def test_csv_has_one_row_per_model_with_columns_in_a_fixed_order(small):
     zeta = rows[2]
     assert zeta["use_cases"] == "Drafting patient letters; Summarising notes"
     assert zeta["parameters"] == "1B; 7B"
-    assert (zeta["license_id"], zeta["commercial_use"]) == ("LicenseRef-example-community", "restricted")
+    assert (zeta["weights_license"], zeta["code_license"], zeta["training_data_license"]) == (
+        "LicenseRef-example-community",
+        "Apache-2.0",
+        "mixed",
+    )
+    assert (zeta["commercial_use"], zeta["access"]) == ("restricted", "gated")
+    assert (
+        zeta["variants"]
+        == "Zeta LM 1B (1B): LicenseRef-example-community; Zeta LM 7B (7B): LicenseRef-example-community"
+    )
+    assert zeta["evaluations"] == "Example Summaries ROUGE-L 41.2"
+    assert (zeta["min_gpu_memory_gb"], zeta["cpu_only"], zeta["formats"]) == (
+        "16",
+        "false",
+        "safetensors; gguf",
+    )
+    assert rows[1]["weights_license"] == "" and rows[1]["training_data"] == ""  # a framework
     assert (zeta["model_card"], zeta["repository"]) == ("https://huggingface.co/example/zeta-lm", "")
-    assert rows[0]["developer"] == ""
+    assert rows[0]["developer"] == "Example Lab"
 
 
 def test_csv_quotes_commas_quotes_and_line_breaks():
@@ -105,12 +191,14 @@ def test_markdown_list_names_every_model_with_its_main_link_and_licence(small):
     assert text.count("* [") == len(items)  # each on a line of its own
     assert items == [
         "* [Zeta LM](https://huggingface.co/example/zeta-lm) A general language model for summaries. "
-        "Licence: [Example Community License](https://example.org/licence); commercial use: restricted. "
-        "Services above 1M monthly users need a separate licence.",
+        "Licence: [Example Community License](https://example.org/licence); commercial use: restricted; "
+        "access: gated. Services above 1M monthly users need a separate licence.",
         "* [Alpha BERT](https://github.com/example/alpha-bert) Clinical note encoder for named entity recognition. "
-        "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: yes.",
+        "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: yes; "
+        "access: open download.",
         "* [SegNet Example](https://github.com/example/seg-net) Self-configuring segmentation for CT and MRI. "
-        "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: yes.",
+        "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: yes; "
+        "access: open download.",
     ]
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings == [

@@ -48,7 +48,10 @@ def test_catalogue_links_are_collected_once_with_every_place(catalogue: Path, we
     assert [(o.entry, o.field) for o in ok] == [
         ("license MIT", "url"),
         ("alpha", "links.repository"),
+        ("alpha", "sources[0]"),
         ("beta", "links.repository"),
+        ("beta", "sources[0]"),
+        ("gamma", "sources[0]"),
     ]
     assert ok[1].name == "Alpha" and ok[1].line is not None
     assert len(links) == 7

@@ -33,9 +33,9 @@ def interview(person: Person) -> Interview:
 
 def test_asks_every_missing_field_and_builds_the_entry():
     person = Person(
-        "Beta Seg", "", "Example Lab", "vision", "", "framework", "image, video", "Segmentation of CT.",
-        "Organ segmentation", "", "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0",
-        "1B, 7B", "", "", "https://example.org/licence", "",
+        "Beta Seg", "", "Example Lab", "vision", "", "pretrained model", "image, video", "Segmentation of CT.",
+        "Organ segmentation", "", "", "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "Apache-2.0",
+        "gated", "1B, 7B", "de-identified", "benchmark", "", "", "https://example.org/licence", "",
     )  # fmt: skip
     entry = interview(person).fill({})
     assert entry == {
@@ -44,13 +44,17 @@ def test_asks_every_missing_field_and_builds_the_entry():
         "developer": "Example Lab",
         "category": "vision",
         "subcategory": "medical-imaging",
-        "kind": "framework",
+        "kind": "pretrained model",
         "modalities": ["image", "video"],
         "description": "Segmentation of CT.",
         "use_cases": ["Organ segmentation"],
+        "tasks": [],
         "links": {"repository": "https://github.com/example/beta-seg"},
-        "license": {"id": "Apache-2.0"},
+        "licenses": {"weights": {"id": "Apache-2.0"}, "code": {"id": "Apache-2.0"}},
+        "access": "gated",
         "parameters": ["1B", "7B"],
+        "phi_exposure": "de-identified",
+        "evidence_level": "benchmark",
         "caveats": [],
         "verified": datetime.date.today().isoformat(),
         "sources": ["https://example.org/licence"],
@@ -61,14 +65,15 @@ def test_asks_every_missing_field_and_builds_the_entry():
 def test_given_fields_are_not_asked():
     given = {
         "name": "Beta Seg", "id": "beta-seg", "developer": "Lab", "category": "llm", "subcategory": "clinical",
-        "kind": "framework", "modalities": ["text"], "description": "D.", "use_cases": ["U"],
-        "links": {"paper": "https://arxiv.org/abs/1"}, "license": {"id": "Apache-2.0"}, "parameters": ["1B"],
-        "caveats": ["C"], "verified": "2026-01-01",
+        "kind": "framework", "modalities": ["text"], "description": "D.", "use_cases": ["U"], "tasks": ["ner"],
+        "links": {"paper": "https://arxiv.org/abs/1"}, "licenses": {"code": {"id": "Apache-2.0"}},
+        "access": "open", "parameters": ["1B"], "evidence_level": "none", "caveats": ["C"],
+        "verified": "2026-01-01",
     }  # fmt: skip
-    person = Person("")
+    person = Person("https://example.org/source", "")
     entry = interview(person).fill(dict(given))
-    assert entry == {**given, "sources": []}
-    assert person.prompts == ["  1: "]  # only the optional sources list
+    assert entry == {**given, "sources": ["https://example.org/source"]}
+    assert person.prompts[0].startswith("  1")  # only the sources list: a framework has no PHI question
 
 
 def test_bad_answers_are_explained_and_asked_again():
@@ -82,9 +87,10 @@ def test_a_taken_id_and_an_unknown_category_are_asked_again():
     person = Person("alpha-bert", "beta", "vison", "vision")
     entry = interview(person).fill(
         {"name": "Beta", "developer": "x", "subcategory": "medical-imaging", "kind": "framework",
-         "modalities": ["image"], "description": "D.", "use_cases": ["U"], "links": {"docs": "https://e.org/d"},
-         "license": {"id": "Apache-2.0"}, "parameters": ["1B"], "caveats": ["C"], "verified": "2026-01-01",
-         "sources": ["https://e.org/s"]}
+         "modalities": ["image"], "description": "D.", "use_cases": ["U"], "tasks": ["segmentation"],
+         "links": {"docs": "https://e.org/d"},
+         "licenses": {"code": {"id": "Apache-2.0"}}, "access": "open", "parameters": ["1B"],
+         "evidence_level": "none", "caveats": ["C"], "verified": "2026-01-01", "sources": ["https://e.org/s"]}
     )  # fmt: skip
     assert (entry["id"], entry["category"]) == ("beta", "vision")
     assert "  'alpha-bert' is already in the catalogue; choose another id" in person.shown
@@ -92,10 +98,23 @@ def test_a_taken_id_and_an_unknown_category_are_asked_again():
 
 
 def test_a_restricted_licence_asks_for_its_condition():
-    person = Person("LicenseRef-example-community", "Over 1M users need a licence.")
-    entry: dict = {}
-    interview(person)._ask_license(entry)
-    assert entry["license"] == {"id": "LicenseRef-example-community", "note": "Over 1M users need a licence."}
+    person = Person("LicenseRef-example-community", "Apache-2.0", "Over 1M users need a licence.")
+    entry: dict = {"kind": "pretrained model"}
+    interview(person)._ask_licenses(entry)
+    assert entry["licenses"] == {
+        "weights": {"id": "LicenseRef-example-community"},
+        "code": {"id": "Apache-2.0"},
+    }
+    assert entry["commercial_use_note"] == "Over 1M users need a licence."
+
+
+def test_an_unknown_licence_makes_commercial_use_unclear_and_asks_what_is_known():
+    person = Person("Apache-2.0", "unknown", "The repository has no licence file.")
+    entry: dict = {"kind": "pretrained model"}
+    interview(person)._ask_licenses(entry)
+    assert entry["licenses"]["code"] == {"id": "unknown"}
+    assert entry["commercial_use_note"] == "The repository has no licence file."
+    assert any("commercial use is unclear: say what is known" in prompt for prompt in person.prompts)
 
 
 def test_id_suggestion_from_a_name():

@@ -106,7 +106,16 @@ def hostile_data() -> dict:
     model["description"] = HOSTILE
     model["use_cases"] = ["1. not a list", "- not a list either", "# not a heading"]
     model["caveats"] = ["> not a quote", HOSTILE]
-    model["license"]["note"] = "</li></ul><h1>injected</h1>"
+    model["commercial_use_note"] = "</li></ul><h1>injected</h1>"
+    model["licenses"]["code"]["note"] = HOSTILE
+    model["intended_users"] = [HOSTILE]
+    model["out_of_scope"] = ["| not | a | cell |", HOSTILE]
+    model["access_note"] = HOSTILE
+    model["training_data"] = [{"name": HOSTILE, "note": HOSTILE}]
+    model["evaluations"] = [
+        {"benchmark": "| x |", "metric": HOSTILE, "value": "1 | 2", "source": "https://e.org/r",
+         "self_reported": False, "note": HOSTILE}
+    ]  # fmt: skip
     data["categories"][0]["title"] = "Pipes | break | tables"
     data["catalogue"]["summary"] = "=== not a setext underline"
     return data
@@ -161,7 +170,7 @@ def test_hostile_text_is_shown_exactly_as_written(hostile_pages):
         "- not a list either",
         "# not a heading",
         "> not a quote",
-        "</li></ul><h1>injected</h1>",
+        "Commercial use: Restricted: </li></ul><h1>injected</h1>",
     ]:
         assert text in items, text
     headings = [h.get_text().rstrip("¶") for h in page.find_all("h3")]
@@ -211,14 +220,15 @@ def test_each_model_has_a_page_with_every_link_as_a_button(pages):
             assert buttons.get(link.url) == link.label
 
 
-def test_licence_and_caveats_are_admonitions_coloured_by_commercial_use(pages):
+def test_notice_licence_and_caveats_are_admonitions_coloured_by_commercial_use(pages):
     zeta = pages["models/zeta-lm.md"].select(".admonition")
-    assert [a["class"] for a in zeta] == [["admonition", "warning"]]
-    assert "commercial use restricted" in zeta[0].find(class_="admonition-title").get_text()
-    assert "Services above 1M monthly users" in zeta[0].get_text()
+    assert [a["class"] for a in zeta] == [["admonition", "note"], ["admonition", "warning"]]
+    assert "Not an endorsement, not a medical device" in zeta[0].find(class_="admonition-title").get_text()
+    assert zeta[1].find(class_="admonition-title").get_text() == "Commercial use: Restricted"
+    assert "Services above 1M monthly users" in zeta[1].get_text()
     seg = pages["models/seg-net.md"].select(".admonition")
-    assert [a["class"][1] for a in seg] == ["success", "warning"]
-    assert seg[1].find("li").get_text() == "Needs training on your own labelled data."
+    assert [a["class"][1] for a in seg] == ["note", "success", "warning"]
+    assert seg[2].find("li").get_text() == "Needs training on your own labelled data."
 
 
 def test_model_pages_link_to_their_entry_in_the_repository():
@@ -333,16 +343,11 @@ def test_task_pages_list_exactly_the_models_tagged_with_them(pages):
 
     assert models_on("tasks/segmentation.md") == ["../models/seg-net.md"]
     assert models_on("tasks/ner.md") == ["../models/alpha-bert.md"]
-    assert (
-        "No models in the catalogue are tagged with this task yet."
-        in pages["tasks/transcription.md"].get_text()
-    )
     index = [(a.get_text(), a["href"]) for a in pages["tasks/index.md"].select("li a")]
     assert index == [
         ("Summarisation", "summarisation.md"),
         ("Named entity recognition", "ner.md"),
         ("Segmentation", "segmentation.md"),
-        ("Transcription", "transcription.md"),
     ]
     assert (
         pages["models/alpha-bert.md"].find("a", string="Named entity recognition")["href"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import subprocess
@@ -11,9 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ohm.catalog import DEFAULT_CATALOGUE
+from ohm.catalog import DEFAULT_CATALOGUE, vocabulary
 from ohm.catalog.load import load_catalogue
-from ohm.catalog.validate import SCHEMA_FILE
 
 from .conftest import ROOT
 
@@ -47,9 +45,9 @@ def test_issue_form_is_well_formed(name):
 
 def test_add_a_model_form_offers_what_the_catalogue_accepts():
     data = form("add-a-model.yml")
-    model = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["$defs"]["model"]["properties"]
-    assert options(data, "kind") == model["kind"]["enum"]
-    assert options(data, "modalities") == model["modalities"]["items"]["enum"]
+    assert options(data, "kind") == vocabulary.values("kind")
+    assert options(data, "modalities") == vocabulary.values("modalities")
+    assert options(data, "access") == vocabulary.values("access")
     categories = [category["title"] for category in load_catalogue(DEFAULT_CATALOGUE).data["categories"]]
     assert options(data, "category")[:-1] == categories  # the last option is "none of these"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,19 @@ def new_entry(**changes) -> dict:
         "description": "Segmentation of CT scans.",
         "use_cases": ["Organ segmentation", "Tumour volume measurement"],
         "links": {"repository": "https://github.com/example/beta-seg"},
-        "license": {"id": "Apache-2.0"},
+        "licenses": {"code": {"id": "Apache-2.0"}},
+        "access": "open",
+        "intended_users": "unknown",
+        "out_of_scope": "unknown",
+        "evaluations": "unknown",
+        "evidence_level": "none",
+        "regulatory": "none-known",
+        "deployment": {
+            "min_gpu_memory_gb": "unknown",
+            "cpu_only": True,
+            "runs_offline": True,
+            "formats": ["python package"],
+        },
         "verified": "2026-01-31",
         "sources": ["https://github.com/example/beta-seg/blob/main/LICENSE"],
     }
@@ -100,7 +113,7 @@ def test_entry_of_a_category_without_entries_goes_at_the_end(tmp_path):
     text = path.read_text().replace("  - id: seg-net", "  - id: seg-net-x").split("  - id: seg-net-x")[0]
     path.write_text(text)  # the small catalogue without its only vision entry
     before = path.read_bytes()
-    add_entry(path, new_entry())
+    add_entry(path, new_entry(tasks=["segmentation"]))  # which also leaves its task with no model
     after = path.read_bytes()
     assert after.startswith(before)
     assert [m["id"] for m in load_catalogue(path).data["models"]][-1] == "beta-seg"
@@ -139,10 +152,11 @@ def test_a_file_without_a_final_line_break_gets_one_before_the_entry(tmp_path):
 def test_an_empty_list_becomes_a_list_of_one(tmp_path):
     path = tmp_path / "models.yaml"
     text = SMALL_CATALOGUE.read_text()
-    path.write_text(text[: text.index("models:")] + "models: []\n")
+    head = re.sub(r"^tasks:\n(?:  .*\n)*", "", text[: text.index("models:")], flags=re.MULTILINE)
+    path.write_text(head + "models: []\n")  # no models, so no tasks either
     add_entry(path, new_entry())
     assert [m["id"] for m in load_catalogue(path).data["models"]] == ["beta-seg"]
-    assert path.read_text().startswith(text[: text.index("models:")] + "models:\n  - id: beta-seg\n")
+    assert path.read_text().startswith(head + "models:\n  - id: beta-seg\n")
 
 
 def test_an_invalid_entry_is_refused_with_every_problem_and_nothing_written(tmp_path):
@@ -223,13 +237,29 @@ def test_long_text_is_folded_and_reads_back_the_same(tmp_path):
 
 
 def test_fields_are_written_in_schema_order_and_empty_ones_left_out():
-    lines = entry_lines(new_entry(parameters=[], caveats=None, license={"id": "MIT", "note": ""}))
+    entry = new_entry(parameters=[], caveats=None, licenses={"code": {"id": "MIT", "note": ""}})
+    lines = entry_lines(dict(reversed(entry.items())))
     keys = [line.split(":")[0].strip("- ") for line in lines if not line.startswith("    ")]
     assert keys == [
         "id", "name", "developer", "category", "subcategory", "kind", "modalities", "description",
-        "use_cases", "links", "license", "verified", "sources",
+        "use_cases", "intended_users", "out_of_scope", "links", "licenses", "access", "evaluations",
+        "evidence_level", "regulatory", "deployment", "verified", "sources",
     ]  # fmt: skip
-    assert "  license:" in lines and "    id: MIT" in lines and not any("note" in line for line in lines)
+    assert "  licenses:" in lines and "      id: MIT" in lines and not any("note" in line for line in lines)
+
+
+def test_nested_fields_are_written_as_block_yaml_that_reads_back_the_same():
+    entry = new_entry(
+        kind="pretrained model",
+        licenses={"weights": {"id": "MIT", "note": "As the card says: MIT."}, "code": {"id": "MIT"}},
+        evaluations=[{"benchmark": "Dice: CT", "metric": "mean", "value": "0.9", "source": "https://e.org/p",
+                      "self_reported": True}],
+    )  # fmt: skip
+    text = "\n".join(entry_lines(entry)) + "\n"
+    [read_back] = yaml.load(text, Loader=_CatalogueLoader)
+    assert read_back["licenses"] == entry["licenses"]
+    assert read_back["evaluations"] == entry["evaluations"]
+    assert read_back["deployment"] == entry["deployment"]
 
 
 def test_new_entry_dated_today_is_accepted(tmp_path):

@@ -56,7 +56,8 @@ def test_every_model_is_on_its_category_page_with_all_its_links(site, catalogue)
             assert heading.get_text().rstrip("¶") == model.name
             for link in model.links:
                 assert link.url in hrefs, f"{model.id}: {link.url}"
-            assert model.license.url in hrefs
+            for artefact in model.licenses:
+                assert artefact.url is None or artefact.url in hrefs, f"{model.id}: {artefact.artefact}"
 
 
 def by_category_table(html: BeautifulSoup):
@@ -96,7 +97,8 @@ def test_every_model_has_its_own_page_linked_from_its_category(site, catalogue):
         assert {link.url for link in model.links} <= buttons
         assert f"Last verified: {model.verified}" in html.get_text(" ", strip=True)
         admonition_titles = [t.get_text(strip=True) for t in html.select(".admonition-title")]
-        assert admonition_titles[0].startswith("Licence:")
+        assert admonition_titles[0] == "Not an endorsement, not a medical device"
+        assert admonition_titles[1] == f"Commercial use: {model.commercial_use_label}"
         category_links = page(site, f"{model.category}/index.html").select("article a[href]")
         assert sum(a["href"] == f"../models/{model.id}/" for a in category_links) == 2
 
@@ -116,7 +118,7 @@ def test_each_task_page_lists_its_models(site, catalogue):
 
 def test_exports_are_published_at_the_root_of_the_site(site, catalogue):
     document = json.loads((site / "models.json").read_text(encoding="utf-8"))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert sorted(m["id"] for m in document["models"]) == sorted(m.id for m in catalogue.models)
     for record in document["models"]:
         assert (site / record["page"] / "index.html").is_file()

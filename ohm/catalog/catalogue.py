@@ -10,31 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import vocabulary
 from .problems import Path
 
-LINK_LABELS = {
-    "model_card": "Model card",
-    "repository": "Repository",
-    "homepage": "Homepage",
-    "docs": "Documentation",
-    "paper": "Paper",
-}
+LINK_LABELS = vocabulary.link_kinds()
 
-COMMERCIAL_USE_LABELS = {
-    "allowed": "Allowed",
-    "restricted": "Restricted",
-    "not-allowed": "Not allowed",
-    "unclear": "Unclear",
-}
-
-# The answer to "may I use it commercially?", as tables and exports show it.
-# From most to least permissive: the order of the table's filter and sort.
-COMMERCIAL_USE_ANSWERS = {
-    "allowed": "Yes",
-    "restricted": "Restricted",
-    "unclear": "Unclear",
-    "not-allowed": "No",
-}
+# The answer to "may I use it commercially?", as tables, pages and exports show it.
+# From most to least permissive: the order of the table's filter and sort, and
+# the order in which the most restrictive licence of an entry wins.
+COMMERCIAL_USE_ANSWERS = {choice.value: choice.title for choice in vocabulary.commercial_use_choices()}
+COMMERCIAL_USE_LABELS = COMMERCIAL_USE_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -59,6 +44,78 @@ class Link:
     url: str
 
 
+# What an artefact's licence says where it names no declared licence.
+UNDECLARED_LICENCE_NAMES = {vocabulary.UNKNOWN: "Unknown", "mixed": "Mixed terms"}
+
+
+@dataclass(frozen=True)
+class ArtefactLicense:
+    """The licence of one artefact (weights, code or training data)."""
+
+    artefact: str
+    label: str
+    id: str  # a declared licence id, or unknown / mixed
+    license: License | None  # None for unknown and mixed
+    note: str | None = None
+
+    @property
+    def commercial_use(self) -> str:
+        return self.license.commercial_use if self.license else "unclear"
+
+    @property
+    def name(self) -> str:
+        return self.license.name if self.license else UNDECLARED_LICENCE_NAMES[self.id]
+
+    @property
+    def url(self) -> str | None:
+        return self.license.url if self.license else None
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    license_id: str
+    license: License | None
+    parameters: str | None = None
+    model_card: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    name: str
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    benchmark: str
+    metric: str
+    value: str
+    source: str
+    self_reported: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Clearance:
+    jurisdiction: str
+    status: str
+    reference: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Each value as the entry gives it: a number or a truth value, or "unknown"."""
+
+    min_gpu_memory_gb: float | str
+    cpu_only: bool | str
+    runs_offline: bool | str
+    formats: tuple[str, ...] | str
+
+
 @dataclass(frozen=True)
 class Model:
     id: str
@@ -70,17 +127,44 @@ class Model:
     description: str
     use_cases: tuple[str, ...]
     links: tuple[Link, ...]
-    license: License
+    licenses: tuple[ArtefactLicense, ...]
     commercial_use: str
-    license_note: str | None
+    commercial_use_note: str | None
+    access: str
+    evidence_level: str
+    deployment: Deployment
     verified: str
     developer: str | None = None
+    # Fields whose sources may be silent are None where the entry says unknown.
+    intended_users: tuple[str, ...] | None = None
+    out_of_scope: tuple[str, ...] | None = None
+    access_note: str | None = None
     parameters: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    training_data: tuple[TrainingData, ...] | None = None
+    phi_exposure: str | None = None
+    evaluations: tuple[Evaluation, ...] | None = None
+    regulatory: tuple[Clearance, ...] = ()  # empty: none known
+    base_model: str | None = None  # an entry id, a URL, none or unknown
+    superseded_by: str | None = None
+    languages: tuple[str, ...] | None = None
+    imaging_modalities: tuple[str, ...] = ()
+    anatomy: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
+    verified_revision: str | None = None
     sources: tuple[str, ...] = ()
     tasks: tuple[Task, ...] = ()
     # Where the entry starts in data/models.yaml, for "edit this entry" links.
     line: int | None = None
+
+    @property
+    def license(self) -> ArtefactLicense:
+        """The licence that decides most: the weights', or the code's where there are no weights."""
+        return self.licenses[0]
+
+    @property
+    def license_note(self) -> str | None:
+        return self.commercial_use_note
 
     @property
     def commercial_use_label(self) -> str:
@@ -94,6 +178,33 @@ class Model:
     def commercial_use_rank(self) -> int:
         """0 for allowed, up to the least permissive: how the table sorts this column."""
         return list(COMMERCIAL_USE_ANSWERS).index(self.commercial_use)
+
+    @property
+    def access_label(self) -> str:
+        return vocabulary.titles("access")[self.access]
+
+
+def most_restrictive(uses: list[str]) -> str:
+    """The least permissive of some commercial-use verdicts ("allowed" for none)."""
+    order = list(COMMERCIAL_USE_ANSWERS)
+    return max(uses, key=order.index, default="allowed")
+
+
+def computed_commercial_use(entry: dict[str, Any], declared: dict[str, str]) -> str:
+    """The verdict from the licences of what a team runs: the weights, the code and every variant.
+
+    The most restrictive wins; a licence that is unknown (or not declared) makes it unclear.
+    Training data is shown beside it but does not decide it: its terms bind the data, not the model.
+    """
+    licences = entry.get("licenses") if isinstance(entry.get("licenses"), dict) else {}
+    ids = [licences[a].get("id") for a in ("weights", "code") if isinstance(licences.get(a), dict)]
+    ids += [v.get("license") for v in entry.get("variants") or () if isinstance(v, dict)]
+    return most_restrictive([declared.get(i, "unclear") if isinstance(i, str) else "unclear" for i in ids])
+
+
+def commercial_use_of(entry: dict[str, Any], declared: dict[str, str]) -> str:
+    """The entry's override where it has one, else the computed verdict."""
+    return entry.get("commercial_use") or computed_commercial_use(entry, declared)
 
 
 @dataclass(frozen=True)
@@ -191,7 +302,23 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
 def _model(
     entry: dict[str, Any], licenses: dict[str, License], tasks: dict[str, Task], line: int | None
 ) -> Model:
-    licence = licenses[entry["license"]["id"]]
+    artefacts = tuple(
+        ArtefactLicense(artefact, label, given["id"], licenses.get(given["id"]), given.get("note"))
+        for artefact, label in vocabulary.artefacts().items()
+        if (given := entry["licenses"].get(artefact))
+    )
+    variants = tuple(
+        Variant(
+            name=v["name"],
+            license_id=v["license"],
+            license=licenses.get(v["license"]),
+            parameters=v.get("parameters"),
+            model_card=v.get("model_card"),
+            note=v.get("note"),
+        )
+        for v in entry.get("variants", ())
+    )
+    deployment = entry["deployment"]
     return Model(
         id=entry["id"],
         name=entry["name"],
@@ -206,15 +333,46 @@ def _model(
             for kind, label in LINK_LABELS.items()
             if kind in entry["links"]
         ),
-        license=licence,
-        commercial_use=entry["license"].get("commercial_use", licence.commercial_use),
-        license_note=entry["license"].get("note"),
+        licenses=artefacts,
+        commercial_use=commercial_use_of(entry, {i: lic.commercial_use for i, lic in licenses.items()}),
+        commercial_use_note=entry.get("commercial_use_note"),
+        access=entry["access"],
+        access_note=entry.get("access_note"),
+        evidence_level=entry["evidence_level"],
+        deployment=Deployment(
+            min_gpu_memory_gb=deployment["min_gpu_memory_gb"],
+            cpu_only=deployment["cpu_only"],
+            runs_offline=deployment["runs_offline"],
+            formats=_known(deployment["formats"]) or vocabulary.UNKNOWN,
+        ),
         verified=entry["verified"],
         developer=entry.get("developer"),
+        intended_users=_known(entry["intended_users"]),
+        out_of_scope=_known(entry["out_of_scope"]),
         parameters=tuple(entry.get("parameters", ())),
+        variants=variants,
+        training_data=_known(entry.get("training_data", vocabulary.UNKNOWN), TrainingData),
+        phi_exposure=entry.get("phi_exposure"),
+        evaluations=_known(entry["evaluations"], Evaluation),
+        regulatory=tuple(Clearance(**item) for item in entry["regulatory"])
+        if isinstance(entry["regulatory"], list)
+        else (),
+        base_model=entry.get("base_model"),
+        superseded_by=entry.get("superseded_by"),
+        languages=_known(entry.get("languages", vocabulary.UNKNOWN)),
+        imaging_modalities=tuple(entry.get("imaging_modalities", ())),
+        anatomy=tuple(entry.get("anatomy", ())),
         caveats=tuple(entry.get("caveats", ())),
+        verified_revision=entry.get("verified_revision"),
         sources=tuple(entry.get("sources", ())),
         # In declared order, so every page lists a model's tasks the same way.
         tasks=tuple(task for task_id, task in tasks.items() if task_id in entry.get("tasks", ())),
         line=line,
     )
+
+
+def _known(value: Any, item_type: Any = None) -> tuple[Any, ...] | None:
+    """A list field as a tuple (of `item_type` built from mappings), or None where it says unknown."""
+    if not isinstance(value, list):
+        return None
+    return tuple(item_type(**item) if item_type else item for item in value)

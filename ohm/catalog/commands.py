@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import read_catalogue
+from . import read_catalogue, vocabulary
 from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
 from .export import EXPORTS, write_file
+from .field_reference import FIELD_OPTIONS
 from .github import annotation
 from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
 from .problems import Problem
@@ -70,8 +71,10 @@ def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
     content = EXPORTS[args.format](catalogue)
     if args.out is None:
         sys.stdout.write(content)
-    elif args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+        return 0
+    current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+    content = within_generated_region(current, content, args.format)
+    if args.check:
         if current != content:
             command = f"ohm export {args.format} --out {display_name(args.out)}"
             print(f"{display_name(args.out)} is out of date; regenerate it with: {command}", file=sys.stderr)
@@ -83,38 +86,34 @@ def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
     return 0
 
 
-# --- new -------------------------------------------------------------------------------
+def within_generated_region(current: str | None, content: str, export: str) -> str:
+    """The whole file is the export, unless the file marks a region for it: then only that region.
 
-# Option -> field of the entry it fills, for messages that name the option to fix.
-FIELD_OPTIONS = {
-    "id": "--id",
-    "name": "--name",
-    "developer": "--developer",
-    "category": "--category",
-    "subcategory": "--subcategory",
-    "kind": "--kind",
-    "modalities": "--modality",
-    "description": "--description",
-    "use_cases": "--use-case",
-    "tasks": "--task",
-    "links": "--model-card/--repository/--homepage/--docs/--paper",
-    "license": "--license",
-    "license.id": "--license",
-    "license.commercial_use": "--commercial-use",
-    "license.note": "--license-note",
-    "parameters": "--parameters",
-    "caveats": "--caveat",
-    "verified": "--verified",
-    "sources": "--source",
-}
+    A region is `<!-- ohm export NAME: begin -->` ... `<!-- ohm export NAME: end -->`, so a
+    hand-written page (CONTRIBUTING.md) can carry a generated part (its field reference).
+    """
+    begin, end = f"<!-- ohm export {export}: begin -->", f"<!-- ohm export {export}: end -->"
+    if current is None or begin not in current or end not in current:
+        return content
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{content}{end}{tail}"
+
+
+# What `new` cannot default: every other required field can honestly start as unknown.
 REQUIRED_FIELDS = [
-    "name", "category", "subcategory", "kind", "modalities", "description", "use_cases", "links", "license",
+    "name", "developer", "category", "subcategory", "kind", "modalities", "description", "use_cases", "links",
+    "licenses.code", "access", "evidence_level", "sources",
 ]  # fmt: skip
 
 
 def entry_from_options(args: argparse.Namespace) -> dict[str, Any]:
-    links = {kind: getattr(args, kind) for kind in ("model_card", "repository", "homepage", "docs", "paper")}
-    licence = {"id": args.license, "commercial_use": args.commercial_use, "note": args.license_note}
+    links = {kind: getattr(args, kind) for kind in vocabulary.link_kinds()}
+    licences = {
+        artefact: {"id": getattr(args, f"{artefact}_license")}
+        for artefact in vocabulary.artefacts()
+        if getattr(args, f"{artefact}_license")
+    }
     entry = {
         "id": args.id,
         "name": args.name,
@@ -127,8 +126,14 @@ def entry_from_options(args: argparse.Namespace) -> dict[str, Any]:
         "use_cases": args.use_case,
         "tasks": _split_all(args.task),
         "links": {kind: url for kind, url in links.items() if url},
-        "license": {key: value for key, value in licence.items() if value},
+        "licenses": licences,
+        "commercial_use": args.commercial_use,
+        "commercial_use_note": args.commercial_use_note,
+        "access": args.access,
+        "access_note": args.access_note,
         "parameters": _split_all(args.parameters),
+        "phi_exposure": args.phi_exposure,
+        "evidence_level": args.evidence_level,
         "caveats": args.caveat,
         "verified": args.verified,
         "sources": args.source,
@@ -142,10 +147,27 @@ def _split_all(values: list[str]) -> list[str]:
 
 
 def _missing_options(entry: dict[str, Any]) -> list[str]:
-    missing = [field for field in REQUIRED_FIELDS if not entry.get(field)]
-    if "license" not in missing and not entry["license"].get("id"):
-        missing.append("license")
+    missing = [field for field in REQUIRED_FIELDS if not _value_at(entry, field)]
+    if entry.get("kind") not in (None, *vocabulary.kinds_without_weights()):
+        missing += [] if _value_at(entry, "licenses.weights") else ["licenses.weights"]
     return [FIELD_OPTIONS[field] for field in missing]
+
+
+def _value_at(entry: dict[str, Any], dotted: str) -> Any:
+    for key in dotted.split("."):
+        entry = entry.get(key) if isinstance(entry, dict) else None
+    return entry
+
+
+def complete_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry with an id, today's date and `unknown` wherever the contributor gave nothing."""
+    entry.setdefault("id", slug_of(entry["name"]))
+    entry.setdefault("verified", datetime.date.today().isoformat())
+    if entry["kind"] not in vocabulary.kinds_without_weights():
+        entry["licenses"].setdefault("training_data", {"id": vocabulary.UNKNOWN})
+    for field, value in vocabulary.unknown_defaults(entry["kind"]).items():
+        entry.setdefault(field, value)
+    return entry
 
 
 def new_command(args: argparse.Namespace) -> int:
@@ -166,8 +188,7 @@ def new_command(args: argparse.Namespace) -> int:
             f"new: missing {', '.join(missing)} (run it in a terminal to be asked instead)", file=sys.stderr
         )
         return 2
-    entry.setdefault("id", slug_of(entry["name"]))
-    entry.setdefault("verified", datetime.date.today().isoformat())
+    complete_entry(entry)
     try:
         insertion = add_entry(args.catalogue, entry, write=not args.dry_run)
     except ScaffoldError as error:
@@ -193,6 +214,8 @@ def _option_for(field: str | None) -> str | None:
     field = field.split("[", 1)[0]
     if field.startswith("links."):
         return "--" + field.removeprefix("links.").replace("_", "-")
+    if field.startswith("licenses."):
+        field = ".".join(field.split(".")[:2])
     return FIELD_OPTIONS.get(field)
 
 
@@ -310,7 +333,7 @@ def _add_new_parser(commands: Any, common: list[argparse.ArgumentParser]) -> Non
     text.add_argument("--developer", help="organisation or group that publishes it")
     text.add_argument("--category", help="id of a declared category, e.g. llm")
     text.add_argument("--subcategory", help="id of a subcategory of that category")
-    text.add_argument("--kind", help="pretrained model | model family | framework | algorithm implementation")
+    text.add_argument("--kind", help=" | ".join(vocabulary.values("kind")))
     text.add_argument(
         "--modality", action="append", default=[], help="text, image, ... (repeat or comma-separate)"
     )
@@ -321,13 +344,26 @@ def _add_new_parser(commands: Any, common: list[argparse.ArgumentParser]) -> Non
     text.add_argument(
         "--task", action="append", default=[], help="id of a declared task, e.g. segmentation (repeat)"
     )
-    for kind in ("model-card", "repository", "homepage", "docs", "paper"):
-        text.add_argument(f"--{kind}", metavar="URL", help=f"https:// link: {kind.replace('-', ' ')}")
-    text.add_argument("--license", help="id of a declared licence, e.g. Apache-2.0")
-    text.add_argument("--commercial-use", help="only where this model differs from its licence")
+    for kind, label in vocabulary.link_kinds().items():
+        text.add_argument(
+            f"--{kind.replace('_', '-')}", metavar="URL", help=f"https:// link: {label.lower()}"
+        )
+    for artefact, label in vocabulary.artefacts().items():
+        text.add_argument(
+            f"--{artefact.replace('_', '-')}-license",
+            metavar="ID",
+            help=f"{label.lower()}: id of a declared licence, or unknown",
+        )
+    text.add_argument("--commercial-use", help="only to override the verdict computed from the licences")
     text.add_argument(
-        "--license-note", help="the condition, where commercial use is restricted or not allowed"
+        "--commercial-use-note", help="the condition, where commercial use is not simply allowed"
     )
+    text.add_argument("--access", help=" | ".join(vocabulary.values("access")))
+    text.add_argument("--access-note", help="what a team must do to get it")
+    text.add_argument(
+        "--phi-exposure", help=" | ".join(vocabulary.values("phi_exposure")) + " (default: unknown)"
+    )
+    text.add_argument("--evidence-level", help=" | ".join(vocabulary.values("evidence_level")))
     text.add_argument("--parameters", action="append", default=[], help="published sizes, e.g. 1B,7B")
     text.add_argument("--caveat", action="append", default=[], help="what to know before use (repeat)")
     text.add_argument("--verified", help="YYYY-MM-DD you checked the facts (default: today)")

@@ -19,19 +19,24 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ohm.files import replace_file
 
+from . import vocabulary
 from .catalogue import LINK_LABELS, Catalogue, Model
+from .field_reference import field_reference_markdown
 from .render import TEMPLATES_DIR, make_environment
 
 # Bump only when a field is renamed, removed or changes meaning; adding a field keeps it.
-SCHEMA_VERSION = 1
+# 2: catalogue schema 2 (per-artefact licences, access, training data, evidence, deployment...).
+SCHEMA_VERSION = 2
 
 LIST_SEPARATOR = "; "
 
+# models.csv: one column per field, nested fields flattened, in this fixed order.
 CSV_COLUMNS = [
     "id",
     "name",
@@ -41,12 +46,28 @@ CSV_COLUMNS = [
     "kind",
     "modalities",
     "tasks",
-    "license_id",
-    "license_name",
+    *(f"{artefact}_license" for artefact in vocabulary.artefacts()),
     "commercial_use",
-    "license_note",
+    "commercial_use_note",
+    "access",
+    "access_note",
     "parameters",
+    "variants",
+    "training_data",
+    "phi_exposure",
+    "intended_users",
+    "out_of_scope",
+    "evidence_level",
+    "evaluations",
+    "regulatory",
+    *vocabulary.deployment_fields(),
+    "base_model",
+    "superseded_by",
+    "languages",
+    "imaging_modalities",
+    "anatomy",
     "verified",
+    "verified_revision",
     *LINK_LABELS,
     "description",
     "use_cases",
@@ -65,7 +86,33 @@ def _by_id(catalogue: Catalogue) -> list[Model]:
     return sorted(catalogue.models, key=lambda model: model.id)
 
 
+def _licence(licence: Any) -> dict[str, Any] | None:
+    """{id, name, url} of a declared licence, or of unknown / mixed (url null)."""
+    if licence is None:
+        return None
+    return {"id": licence.id, "name": licence.name, "url": licence.url}
+
+
+def _formats(model: Model) -> tuple[str, ...] | None:
+    formats = model.deployment.formats
+    return None if formats == vocabulary.UNKNOWN else tuple(formats)
+
+
+def _artefact_licence(model: Model, artefact: str) -> dict[str, Any] | None:
+    """{id, name, url, note} of one artefact's licence; null where the entry has none (no weights)."""
+    given = next((a for a in model.licenses if a.artefact == artefact), None)
+    return {**_licence(given), "note": given.note} if given else None
+
+
+def _or_unknown(items: tuple[Any, ...] | None, record: Any = None) -> list[Any] | str:
+    """A list field as a list (of records), or "unknown" where the sources are silent, as in the YAML."""
+    if items is None:
+        return vocabulary.UNKNOWN
+    return [record(item) if record else item for item in items]
+
+
 def model_record(model: Model) -> dict[str, Any]:
+    trained = model.kind not in vocabulary.kinds_without_weights()
     return {
         "id": model.id,
         "name": model.name,
@@ -77,13 +124,39 @@ def model_record(model: Model) -> dict[str, Any]:
         "tasks": [task.id for task in model.tasks],
         "description": model.description,
         "use_cases": list(model.use_cases),
+        "intended_users": _or_unknown(model.intended_users),
+        "out_of_scope": _or_unknown(model.out_of_scope),
         "links": {link.kind: link.url for link in model.links},
-        "license": {"id": model.license.id, "name": model.license.name, "url": model.license.url},
+        "licenses": {artefact: _artefact_licence(model, artefact) for artefact in vocabulary.artefacts()},
         "commercial_use": model.commercial_use,
-        "license_note": model.license_note,
+        "commercial_use_note": model.commercial_use_note,
+        "access": model.access,
+        "access_note": model.access_note,
         "parameters": list(model.parameters),
+        "variants": [
+            {
+                "name": v.name,
+                "parameters": v.parameters,
+                "license": _licence(v.license) or {"id": v.license_id, "name": "Unknown", "url": None},
+                "model_card": v.model_card,
+                "note": v.note,
+            }
+            for v in model.variants
+        ],
+        "training_data": _or_unknown(model.training_data, asdict) if trained else None,
+        "phi_exposure": model.phi_exposure,
+        "evaluations": _or_unknown(model.evaluations, asdict),
+        "evidence_level": model.evidence_level,
+        "regulatory": [asdict(item) for item in model.regulatory] or "none-known",
+        "deployment": {**asdict(model.deployment), "formats": _or_unknown(_formats(model))},
+        "base_model": model.base_model,
+        "superseded_by": model.superseded_by,
+        "languages": _or_unknown(model.languages),
+        "imaging_modalities": list(model.imaging_modalities),
+        "anatomy": list(model.anatomy),
         "caveats": list(model.caveats),
         "verified": model.verified,
+        "verified_revision": model.verified_revision,
         "sources": list(model.sources),
         "page": model_page_url(model),
     }
@@ -123,16 +196,40 @@ def catalogue_csv(catalogue: Catalogue) -> str:
 
 
 def _csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """The JSON record flattened: nested fields in their own columns, lists joined with "; "."""
     row = {
         **record,
-        "license_id": record["license"]["id"],
-        "license_name": record["license"]["name"],
+        **{f"{a}_license": (lic or {}).get("id", "") for a, lic in record["licenses"].items()},
+        **record["deployment"],
         **{kind: record["links"].get(kind, "") for kind in LINK_LABELS},
+        "variants": [_variant_cell(variant) for variant in record["variants"]],
+        "training_data": _names(record["training_data"], "name"),
+        "evaluations": _names(
+            record["evaluations"], lambda e: f"{e['benchmark']} {e['metric']} {e['value']}"
+        ),
+        "regulatory": _names(record["regulatory"], lambda r: f"{r['jurisdiction']}: {r['status']}"),
     }
-    return {
-        column: LIST_SEPARATOR.join(value) if isinstance(value, list) else value or ""
-        for column, value in ((column, row[column]) for column in CSV_COLUMNS)
-    }
+    return {column: _cell(row[column]) for column in CSV_COLUMNS}
+
+
+def _variant_cell(variant: dict[str, Any]) -> str:
+    size = f" ({variant['parameters']})" if variant["parameters"] else ""
+    return f"{variant['name']}{size}: {variant['license']['id']}"
+
+
+def _names(items: Any, name: Any) -> Any:
+    """A list of records as a list of short strings (the JSON keeps every field)."""
+    if not isinstance(items, list):
+        return items
+    return [item[name] if isinstance(name, str) else name(item) for item in items]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def models_markdown(catalogue: Catalogue, templates_dir: Path = TEMPLATES_DIR) -> str:
@@ -144,6 +241,8 @@ EXPORTS: dict[str, Callable[[Catalogue], str]] = {
     "json": catalogue_json,
     "csv": catalogue_csv,
     "markdown": models_markdown,
+    # The field reference of CONTRIBUTING.md: the same for every catalogue, from the schema.
+    "fields": lambda _catalogue: field_reference_markdown(),
 }
 
 # The exports the site publishes, by their file name at the root of the site.

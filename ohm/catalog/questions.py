@@ -9,13 +9,13 @@ Reading and printing go through two functions, so tests can answer for a person.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from .validate import SCHEMA_FILE, https_url_problem, plain_text_problem
+from . import vocabulary
+from .catalogue import most_restrictive
+from .validate import https_url_problem, plain_text_problem
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -23,33 +23,20 @@ Check = Callable[[str], str | None]
 
 SIZE = re.compile(r"^[0-9]+(\.[0-9]+)?[KMBT]$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Commercial use that needs a licence note, and what the note should say (as the validator requires).
+# Commercial use that needs a note, and what the note should say (as the validator requires).
 NOTE_NEEDED = {
     "restricted": "say what the condition is",
     "not-allowed": "say what the condition is",
     "unclear": "say what is known",
 }
-KIND_HINTS = {"algorithm implementation": "not pretrained: you train it on your own data"}
-LINK_QUESTIONS = {
-    "model_card": "Model card (e.g. on Hugging Face)",
-    "repository": "Source repository",
-    "homepage": "Homepage",
-    "docs": "Documentation",
-    "paper": "Paper",
-}
-
-
-@cache
-def _schema_model() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["$defs"]["model"]["properties"]
 
 
 def kinds() -> list[str]:
-    return list(_schema_model()["kind"]["enum"])
+    return vocabulary.values("kind")
 
 
 def modalities() -> list[str]:
-    return list(_schema_model()["modalities"]["items"]["enum"])
+    return vocabulary.values("modalities")
 
 
 def slug_of(name: str) -> str:
@@ -150,8 +137,7 @@ class Interview:
 
     def fill(self, entry: dict[str, Any]) -> dict[str, Any]:
         for field, asker in self._askers():
-            given = entry.get(field)
-            if not given or (field == "license" and not given.get("id")):
+            if not entry.get(field):
                 asker(entry)
         return entry
 
@@ -166,9 +152,13 @@ class Interview:
             ("modalities", self._ask_modalities),
             ("description", self._ask_description),
             ("use_cases", self._ask_use_cases),
+            ("tasks", self._ask_tasks),
             ("links", self._ask_links),
-            ("license", self._ask_license),
+            ("licenses", self._ask_licenses),
+            ("access", self._ask_access),
             ("parameters", self._ask_parameters),
+            ("phi_exposure", self._ask_phi_exposure),
+            ("evidence_level", self._ask_evidence_level),
             ("caveats", self._ask_caveats),
             ("verified", self._ask_verified),
             ("sources", self._ask_sources),
@@ -182,9 +172,7 @@ class Interview:
         entry["id"] = self.ask("Id (unique, used in page addresses)", check_id(taken), slug_of(entry["name"]))
 
     def _ask_developer(self, entry: dict[str, Any]) -> None:
-        entry["developer"] = self.ask(
-            "Developer (organisation or group; optional)", check_text(120), required=False
-        )
+        entry["developer"] = self.ask("Developer (organisation or group that publishes it)", check_text(120))
 
     def choose(self, prompt: str, choices: list[tuple[str, str]]) -> str:
         """One of `choices` (value, description), answered by its number or its value."""
@@ -209,7 +197,7 @@ class Interview:
         entry["subcategory"] = self.choose(f"Subcategory of {category['id']}", choices)
 
     def _ask_kind(self, entry: dict[str, Any]) -> None:
-        entry["kind"] = self.choose("Kind", [(kind, KIND_HINTS.get(kind, "")) for kind in kinds()])
+        entry["kind"] = self.choose("Kind", [(c.value, c.description) for c in vocabulary.choices("kind")])
 
     def _ask_modalities(self, entry: dict[str, Any]) -> None:
         self.say("Modalities: " + ", ".join(modalities()))
@@ -223,6 +211,16 @@ class Interview:
     def _ask_use_cases(self, entry: dict[str, Any]) -> None:
         entry["use_cases"] = self.ask_many("Use cases", check_text(1000), required=True)
 
+    def _ask_tasks(self, entry: dict[str, Any]) -> None:
+        declared = [task["id"] for task in self.catalogue.get("tasks", []) if isinstance(task, dict)]
+        if not declared:
+            return
+        self.say("Tasks: " + ", ".join(declared))
+        answer = self.ask(
+            "Tasks (comma-separated; optional)", check_each(check_one_of(declared)), required=False
+        )
+        entry["tasks"] = list(dict.fromkeys(split_list(answer)))
+
     def _ask_caveats(self, entry: dict[str, Any]) -> None:
         entry["caveats"] = self.ask_many("Caveats (optional)", check_text(1000), required=False)
 
@@ -233,7 +231,7 @@ class Interview:
         self.say("Links (https:// only; give at least one, press Enter to skip a kind):")
         links: dict[str, str] = {}
         while not links:
-            for kind, prompt in LINK_QUESTIONS.items():
+            for kind, prompt in vocabulary.link_kinds().items():
                 answer = self.ask(f"  {prompt}", https_url_problem, required=False)
                 if answer:
                     links[kind] = answer
@@ -241,20 +239,42 @@ class Interview:
                 self.say("  at least one link is required")
         entry["links"] = links
 
-    def _ask_license(self, entry: dict[str, Any]) -> None:
-        licences = self.catalogue["licenses"]
+    def _ask_licenses(self, entry: dict[str, Any]) -> None:
+        """The licence of each artefact; the verdict, and a note where it is not simply allowed."""
+        declared = {i["id"]: i for i in self.catalogue["licenses"]}
         self.say("A licence not listed below must first be declared under licenses: (see CONTRIBUTING.md).")
-        choices = [(i["id"], f"{i['name']}; commercial use: {i['commercial_use']}") for i in licences]
-        licence_id = self.choose("Licence", choices)
-        given = entry.get("license") or {}  # a note or commercial_use given as options
-        chosen = {**given, "id": licence_id}
-        use = given.get("commercial_use") or next(
-            i["commercial_use"] for i in licences if i["id"] == licence_id
+        choices = [
+            (i["id"], f"{i['name']}; commercial use: {i['commercial_use']}") for i in declared.values()
+        ]
+        choices.append((vocabulary.UNKNOWN, "the sources state no licence"))
+        trained = entry["kind"] not in vocabulary.kinds_without_weights()
+        licences: dict[str, dict[str, str]] = {}
+        for artefact, label in vocabulary.artefacts().items():
+            if artefact == "code" or (trained and artefact == "weights"):
+                licences[artefact] = {"id": self.choose(f"Licence of the {label.lower()}", choices)}
+        entry["licenses"] = licences
+        uses = [
+            declared[i["id"]]["commercial_use"] if i["id"] in declared else "unclear"
+            for i in licences.values()
+        ]
+        use = entry.get("commercial_use") or most_restrictive(uses)
+        if use in NOTE_NEEDED and not entry.get("commercial_use_note"):
+            prompt = f"Commercial-use note (commercial use is {use}: {NOTE_NEEDED[use]})"
+            entry["commercial_use_note"] = self.ask(prompt, check_text(1000))
+
+    def _ask_access(self, entry: dict[str, Any]) -> None:
+        entry["access"] = self.choose(
+            "Access", [(c.value, c.description) for c in vocabulary.choices("access")]
         )
-        if use in NOTE_NEEDED and not given.get("note"):
-            prompt = f"Licence note (commercial use is {use}: {NOTE_NEEDED[use]})"
-            chosen["note"] = self.ask(prompt, check_text(1000))
-        entry["license"] = chosen
+
+    def _ask_phi_exposure(self, entry: dict[str, Any]) -> None:
+        if entry["kind"] not in vocabulary.kinds_without_weights():
+            choices = [(c.value, c.description) for c in vocabulary.choices("phi_exposure")]
+            entry["phi_exposure"] = self.choose("Could it have seen patient data", choices)
+
+    def _ask_evidence_level(self, entry: dict[str, Any]) -> None:
+        choices = [(c.value, c.description) for c in vocabulary.choices("evidence_level")]
+        entry["evidence_level"] = self.choose("Strongest evidence the sources report", choices)
 
     def _ask_parameters(self, entry: dict[str, Any]) -> None:
         prompt = "Published sizes, comma-separated (e.g. 1B, 7B; optional)"
@@ -262,7 +282,9 @@ class Interview:
 
     def _ask_sources(self, entry: dict[str, Any]) -> None:
         entry["sources"] = self.ask_many(
-            "Sources you read the licence and sizes from (https://)", https_url_problem, False
+            "Sources you read the facts from: model card, LICENSE file, paper (https://)",
+            https_url_problem,
+            True,
         )
 
 

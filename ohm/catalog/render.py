@@ -28,6 +28,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 from markupsafe import Markup
 
+from . import vocabulary
 from .catalogue import COMMERCIAL_USE_ANSWERS, Catalogue, Model
 
 INDEX_PAGE = "index.md"
@@ -83,7 +84,18 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["url"] = markdown_url
     env.filters["html"] = html_text
     env.filters["link_from"] = link_from
+    env.filters["answer"] = answer
     env.globals.update(
+        commercial_use_meaning=_meaning(
+            {c.value: c.description for c in vocabulary.commercial_use_choices()}
+        ),
+        access_meaning=_meaning({c.value: c.description for c in vocabulary.choices("access")}),
+        phi_label=_meaning(vocabulary.titles("phi_exposure")),
+        evidence_label=_meaning(vocabulary.titles("evidence_level")),
+        kinds_without_weights=vocabulary.kinds_without_weights(),
+        commercial_use_choices=vocabulary.commercial_use_choices(),
+        lineage=lineage,
+        licence_link=licence_link,
         category_page=category_page,
         model_page=model_page,
         task_page=task_page,
@@ -160,6 +172,30 @@ def link_from(target: str, page: str) -> Markup:
     path, hash_, anchor = target.partition("#")
     relative = posixpath.relpath(path, posixpath.dirname(page) or ".")
     return markdown_url(relative + hash_ + anchor)
+
+
+def _meaning(texts: dict[str, str]):
+    return lambda value: texts.get(value, "unknown")
+
+
+def answer(value: object) -> str:
+    """true / false / unknown, as a reader would say it."""
+    return {True: "yes", False: "no"}.get(value, "unknown") if isinstance(value, bool) else "unknown"
+
+
+def lineage(value: str, page: str) -> Markup:
+    """A base model or successor: a link to its page when it is an entry, to its address when a URL."""
+    if value.startswith("https://"):
+        return Markup(f"[{markdown_text(value)}]({markdown_url(value)})")
+    if value in {"none", vocabulary.UNKNOWN}:
+        return Markup({"none": "none (trained from scratch)", vocabulary.UNKNOWN: "unknown"}[value])
+    return Markup(f"[{markdown_text(value)}]({link_from(model_page(value), page)})")
+
+
+def licence_link(licence: object) -> Markup:
+    """A licence's name, linked to its text where it is a declared licence."""
+    name, url = markdown_text(getattr(licence, "name", "Unknown")), getattr(licence, "url", None)
+    return Markup(f"[{name}]({markdown_url(url)})" if url else name)
 
 
 def search_text(model: Model) -> str:

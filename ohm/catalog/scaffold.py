@@ -26,32 +26,13 @@ import yaml
 
 from ohm.files import replace_file
 
+from . import vocabulary
 from .load import LoadedCatalogue, _CatalogueLoader, display_name, parse_catalogue
 from .problems import Problem
 from .validate import validate
 
-# The order fields are written in: the order of the schema and of docs/contributing.md.
-FIELD_ORDER = (
-    "id",
-    "name",
-    "developer",
-    "category",
-    "subcategory",
-    "kind",
-    "modalities",
-    "description",
-    "use_cases",
-    "links",
-    "license",
-    "parameters",
-    "caveats",
-    "verified",
-    "sources",
-)
 # Short lists of simple words read best on one line: `modalities: [text, image]`.
-FLOW_LISTS = {"modalities", "parameters"}
-LINK_ORDER = ("model_card", "repository", "homepage", "docs", "paper")
-LICENSE_ORDER = ("id", "commercial_use", "note")
+FLOW_LISTS = {"modalities", "parameters", "tasks", "languages", "imaging_modalities", "formats"}
 
 WRAP_WIDTH = 100  # folded text is wrapped to this many characters per line, like the file's own
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # what PyYAML counts as a new line
@@ -80,15 +61,12 @@ class Insertion:
 
 def clean_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry as it will be written: fields in schema order, empty ones left out."""
-    cleaned: dict[str, Any] = {}
-    for key in FIELD_ORDER:
-        value = entry.get(key)
-        if isinstance(value, dict):
-            order = LINK_ORDER if key == "links" else LICENSE_ORDER
-            value = {sub: value[sub] for sub in order if value.get(sub) not in (None, "")}
-        if value not in (None, "", [], {}):
-            cleaned[key] = value
-    return cleaned
+    order = [field.name for field in vocabulary.model_fields()]
+    return {key: entry[key] for key in order if _has_value(entry.get(key))}
+
+
+def _has_value(value: Any) -> bool:
+    return value not in (None, "", [], {})
 
 
 # --- Writing values as YAML text -------------------------------------------------------
@@ -144,21 +122,36 @@ def _folds_cleanly(value: str) -> bool:
 
 def entry_lines(entry: dict[str, Any]) -> list[str]:
     """The entry's lines, indented relative to its `- ` (the dash at column 0)."""
+    lines = mapping_lines(clean_entry(entry), column=4)
+    return ["- " + lines[0], *(f"  {line}" if line else line for line in lines[1:])]
+
+
+def mapping_lines(mapping: dict[str, Any], column: int) -> list[str]:
+    """A mapping's lines as block YAML, the keys at indentation 0; `column` is where they stand."""
     lines: list[str] = []
-    for key, value in clean_entry(entry).items():
+    for key, value in mapping.items():
+        if not _has_value(value):
+            continue
         if isinstance(value, dict):
             lines.append(f"{key}:")
-            for sub, sub_value in value.items():
-                lines += [f"  {line}" for line in text_lines(f"{sub}:", sub_value, 6)]
+            lines += [f"  {line}" for line in mapping_lines(value, column + 2)]
         elif isinstance(value, list) and key in FLOW_LISTS:
-            lines.append(f"{key}: [{', '.join(scalar(item, in_flow=True) for item in value)}]")
+            lines.append(f"{key}: [{', '.join(scalar(str(item), in_flow=True) for item in value)}]")
         elif isinstance(value, list):
             lines.append(f"{key}:")
             for item in value:
-                lines += [f"  {line}" for line in text_lines("-", item, 6)]
+                if isinstance(item, dict):
+                    inner = mapping_lines(item, column + 4)
+                    lines += [f"  - {inner[0]}", *(f"    {line}" for line in inner[1:])]
+                else:
+                    lines += [f"  {line}" for line in text_lines("-", item, column + 2)]
+        elif isinstance(value, bool):
+            lines.append(f"{key}: {'true' if value else 'false'}")
+        elif isinstance(value, int | float):
+            lines.append(f"{key}: {value}")
         else:
-            lines += text_lines(f"{key}:", value, 4)
-    return ["- " + lines[0], *(f"  {line}" if line else line for line in lines[1:])]
+            lines += text_lines(f"{key}:", value, column)
+    return lines
 
 
 # --- Finding the place ---------------------------------------------------------------
@@ -293,12 +286,22 @@ def add_entry(path: Path, entry: dict[str, Any], write: bool = True) -> Insertio
     text = raw.decode("utf-8")
     current = parse_catalogue(text, LoadedCatalogue(file=name))
     existing = validate(current)
-    if existing:
-        raise ScaffoldError(f"{name} already has problems; fix them first, then add the entry", existing)
-    models = current.data["models"]
+    already = ScaffoldError(f"{name} already has problems; fix them first, then add the entry", existing)
+    if (
+        current.problems
+        or not isinstance(current.data, dict)
+        or not isinstance(current.data.get("models"), list)
+    ):
+        raise already
     _refuse_taken_id(current, entry.get("id"))
-    insertion = insert_entry(text, models, entry)
-    _check(insertion, current.data, entry, name)
+    insertion = insert_entry(text, current.data["models"], entry)
+    try:
+        _check(insertion, current.data, entry, name)
+    except ScaffoldError:
+        # A problem the new entry itself solves (a task declared for it) does not stand in its way.
+        if existing:
+            raise already from None
+        raise
     if write:
         replace_file(path, insertion.text.encode("utf-8"))
     return insertion

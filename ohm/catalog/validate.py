@@ -14,22 +14,24 @@ the schema problems are reported alongside, not instead.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from pathlib import Path as FilePath
 from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
 
+from . import vocabulary
+from .catalogue import COMMERCIAL_USE_ANSWERS, commercial_use_of
 from .load import LoadedCatalogue
 from .problems import Path, Problem
 
-SCHEMA_FILE = FilePath(__file__).resolve().parents[2] / "data" / "models.schema.json"
+SCHEMA_FILE = vocabulary.SCHEMA_FILE
 
 Report = Callable[[Path, str], None]
 
@@ -143,12 +145,26 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
         for name in error.validator_value:
             # A misspelt key is reported once, as unknown with a suggestion.
             if name not in present and not _did_you_mean(name, present):
-                yield (*path, name), "required field is missing"
+                yield (*path, name), "required field is missing" + _what_to_add(path, name)
     elif keyword == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         for name in instance:
-            if name not in known:
+            if name in vocabulary.REPLACED_FIELDS and _is_model(path):
+                yield (*path, name), vocabulary.REPLACED_FIELDS[name]
+            elif name not in known:
                 yield (*path, name), f"unknown field {name!r}{_did_you_mean(name, known)}"
+    elif keyword == "oneOf" and all("const" in option for option in error.validator_value):
+        choices = [option["const"] for option in error.validator_value]
+        hint = _did_you_mean(str(instance), [str(c) for c in choices])
+        yield path, f"must be one of: {', '.join(choices)} (got {_show(instance)}){hint}"
+    elif keyword in {"anyOf", "oneOf"}:
+        # A list or mapping went down the structured branch: its own errors say more.
+        deeper = [e for e in error.context or () if len(e.absolute_path) > len(path)]
+        if deeper and isinstance(instance, list | dict):
+            for sub_error in deeper:
+                yield from _reword(sub_error)
+        else:
+            yield path, schema.get("errorMessage", error.message)
     elif keyword == "type":
         yield path, _type_message(error.validator_value, instance)
     elif keyword == "enum":
@@ -169,6 +185,23 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
         yield path, "lists the same item twice"
     else:
         yield path, error.message
+
+
+def _is_model(path: Path) -> bool:
+    return len(path) == 2 and path[0] == "models"
+
+
+def _what_to_add(path: Path, name: str) -> str:
+    """For a model's missing field: what schema 2 wants there, from the schema's own help text."""
+    if len(path) == 3 and path[0] == "models" and path[2] == "licenses":
+        label = vocabulary.artefacts().get(name, name).lower()
+        return f": the licence of the {label}, as an id declared under licenses, or unknown"
+    if not _is_model(path):
+        return ""
+    description = vocabulary.model_field(name).description
+    with contextlib.suppress(KeyError):  # a field with a fixed set of values lists them
+        description = f"{description.rstrip('.?')} ({', '.join(vocabulary.values(name))})"
+    return f": {description[0].lower()}{description[1:]}" if description else ""
 
 
 def _type_message(expected: str | list[str], instance: Any) -> str:
@@ -307,6 +340,21 @@ def check_tasks_are_declared(loaded: LoadedCatalogue, report: Report) -> None:
                 )
 
 
+def check_every_task_has_a_model(loaded: LoadedCatalogue, report: Report) -> None:
+    """A task page without a model would be empty: declare a task only when an entry needs it."""
+    used = {
+        task
+        for _, model in _entries(loaded.data, "models")
+        for task in (model.get("tasks") if isinstance(model.get("tasks"), list) else ())
+    }
+    for i, task in _entries(loaded.data, "tasks"):
+        task_id = _text(task, "id")
+        if task_id and task_id not in used:
+            report(
+                ("tasks", i, "id"), f"no model lists the task {task_id!r}; remove it or tag a model with it"
+            )
+
+
 def _licence_commercial_use(data: Any) -> dict[str, str | None]:
     return {
         licence["id"]: _text(licence, "commercial_use")
@@ -315,31 +363,74 @@ def _licence_commercial_use(data: Any) -> dict[str, str | None]:
     }
 
 
+# Licence ids an artefact may name besides the declared ones.
+UNDECLARED_LICENCE_IDS = {vocabulary.UNKNOWN, "mixed"}
+
+
+def _licence_references(model: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """(path below the model, licence id) of every licence the entry names."""
+    licences = model.get("licenses")
+    for artefact, given in licences.items() if isinstance(licences, dict) else ():
+        if isinstance(given, dict) and isinstance(given.get("id"), str):
+            yield ("licenses", artefact, "id"), given["id"]
+    variants = model.get("variants")
+    for j, variant in enumerate(variants if isinstance(variants, list) else ()):
+        if isinstance(variant, dict) and isinstance(variant.get("license"), str):
+            yield ("variants", j, "license"), variant["license"]
+
+
 def check_licenses_are_declared(loaded: LoadedCatalogue, report: Report) -> None:
     declared = _licence_commercial_use(loaded.data)
     for i, model in _entries(loaded.data, "models"):
-        licence = model.get("license")
-        licence_id = _text(licence, "id") if isinstance(licence, dict) else None
-        if licence_id is not None and licence_id not in declared:
-            report(
-                ("models", i, "license", "id"),
-                f"unknown licence {licence_id!r}; declare it under licenses first"
-                + _did_you_mean(licence_id, declared),
-            )
+        for path, licence_id in _licence_references(model):
+            allowed = UNDECLARED_LICENCE_IDS if path[0] == "licenses" else {vocabulary.UNKNOWN}
+            if licence_id not in declared and licence_id not in allowed:
+                report(
+                    ("models", i, *path),
+                    f"unknown licence {licence_id!r}; declare it under licenses first"
+                    + _did_you_mean(licence_id, declared),
+                )
+            if licence_id == "mixed" and not _text(model["licenses"][path[1]], "note"):
+                report(("models", i, *path[:2], "note"), "required with mixed: say which terms apply")
 
 
 def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -> None:
-    declared = _licence_commercial_use(loaded.data)
+    declared = {k: v for k, v in _licence_commercial_use(loaded.data).items() if v}
     for i, model in _entries(loaded.data, "models"):
-        licence = model.get("license")
-        if not isinstance(licence, dict) or _text(licence, "note"):
-            continue
-        use = _text(licence, "commercial_use") or declared.get(_text(licence, "id") or "")
-        if use in {"restricted", "not-allowed", "unclear"}:
+        named = {licence_id for _, licence_id in _licence_references(model)}
+        if _text(model, "commercial_use_note") or named - set(declared) - UNDECLARED_LICENCE_IDS:
+            continue  # an undeclared licence is reported on its own
+        use = commercial_use_of(model, declared)
+        if "commercial_use" in model:
+            report(("models", i, "commercial_use_note"), "required with commercial_use: say why it overrides")
+        elif use in COMMERCIAL_USE_ANSWERS and use != "allowed":
             report(
-                ("models", i, "license", "note"),
+                ("models", i, "commercial_use_note"),
                 f"required because commercial use is {use}: say what the condition is",
             )
+
+
+def check_lineage_names_entries(loaded: LoadedCatalogue, report: Report) -> None:
+    ids = {_text(model, "id") for _, model in _entries(loaded.data, "models")}
+    special = {"none", vocabulary.UNKNOWN}
+    for i, model in _entries(loaded.data, "models"):
+        for field in ("base_model", "superseded_by"):
+            value = _text(model, field)
+            if value and value not in special and not value.startswith("https://") and value not in ids:
+                report(("models", i, field), f"no entry has the id {value!r}; give an entry id or a URL")
+            if value and value == _text(model, "id"):
+                report(("models", i, field), "names the entry itself")
+
+
+def check_evaluation_sources_are_listed(loaded: LoadedCatalogue, report: Report) -> None:
+    """Every result's source is one of the entry's sources, so a reader can check where it came from."""
+    for i, model in _entries(loaded.data, "models"):
+        sources = model.get("sources") if isinstance(model.get("sources"), list) else []
+        evaluations = model.get("evaluations")
+        for j, evaluation in enumerate(evaluations if isinstance(evaluations, list) else ()):
+            source = _text(evaluation, "source") if isinstance(evaluation, dict) else None
+            if source and source not in sources:
+                report(("models", i, "evaluations", j, "source"), "is not listed under sources: add it there")
 
 
 def check_verified_date_is_not_in_the_future(loaded: LoadedCatalogue, report: Report) -> None:
@@ -358,7 +449,10 @@ SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_unique_declarations,
     check_categories_are_declared,
     check_tasks_are_declared,
+    check_every_task_has_a_model,
     check_licenses_are_declared,
     check_restricted_use_is_explained,
+    check_lineage_names_entries,
+    check_evaluation_sources_are_listed,
     check_verified_date_is_not_in_the_future,
 ]
