@@ -43,7 +43,7 @@ class Outcome:
     redirects: tuple[str, ...] = ()  # every address a redirect led to, in order
     retry_after: float | None = None  # seconds the server asked us to wait
     transient: bool = False  # worth checking again in this run (timeouts, 5xx, 429)
-    answered: bool = True  # False when no HTTP answer came at all (DNS, connection, timeout)
+    answered: bool = True  # False when its host gave no HTTP answer at all (DNS, connection, timeout)
     skipped: Skip | None = None  # for NOT_CHECKED: why
 
 

@@ -197,6 +197,7 @@ class _Host:
     next_slot: float = 0.0
     waited: float = 0.0  # seconds spent waiting for its answers, robots.txt included
     silent_in_a_row: int = 0
+    answered: bool = False  # gave any HTTP answer in this run (robots.txt included)
     robots_read: bool = False
     robots: Protego | None = None  # None: everything allowed
     given_up: Outcome | None = None  # NOT_CHECKED for whatever else is on this host
@@ -262,7 +263,7 @@ class _Run:
                     answer.detail + _after(chain),
                     redirects=tuple(chain),
                     transient=True,
-                    answered=bool(chain),
+                    answered=bool(chain) or self._host(current).answered,
                 )
             if not answer.redirects:
                 outcome = verdict(answer.code, answer.reason, written, tuple(chain))
@@ -365,6 +366,7 @@ class _Run:
         # a host whose name no longer resolves must show every link it breaks.
         if isinstance(result, _Answer):
             host.silent_in_a_row = 0
+            host.answered = True
         elif result.timed_out and not result.out_of_time:
             host.silent_in_a_row += 1
         if host.given_up is not None:
@@ -373,7 +375,7 @@ class _Run:
             host.given_up = Outcome(
                 Status.NOT_CHECKED,
                 f"host unreachable: given up after {host.silent_in_a_row} requests without an answer",
-                answered=False,
+                answered=host.answered,
                 skipped=Skip.HOST_UNREACHABLE,
             )
         elif host.waited >= settings.host_budget_seconds:
