@@ -1,7 +1,7 @@
 """Stage 5: check every link of the catalogue and the built site, and report the broken ones.
 
     targets.catalogue_links(path)      -> {url: [where it is in data/models.yaml, ...]}
-    engine  (child process)            -> LinkChecker's crawl of our site: pages, anchors, external links found
+    engine  (child process)            -> LinkChecker's crawl of our site: pages, anchors, links found
     web.check_urls(urls, ...)          -> every external URL checked, with retries, within time budgets
     classify                           -> Outcome: ok, moved, failing, blocked, rate-limited, not-checked, ...
     check.check_links(...)             -> one run: the crawl, then the external URLs, one deadline
