@@ -1,15 +1,17 @@
 """Benchmark of the link check: how close to the ideal wall time does it get?
 
     .venv/bin/python scripts/benchmark_links.py [--urls 1000] [--hosts 20] [--delay 0.1]
-                                                [--threads N] [--per-host-rate R] [--linkchecker-throttle]
+                                                [--threads N] [--per-host-rate R]
 
 Builds a site whose pages link to `urls` unique external URLs spread evenly over
 `hosts` loopback addresses (127.0.0.2, 127.0.0.3, ...), like a catalogue spread
 over many sites, each answering after `delay` seconds; runs the real check
-(LinkChecker, our throttle) over it and prints the wall time against the ideal:
+(LinkChecker crawls the site, web.py checks the external URLs) over it and
+prints the wall time against the ideal:
 
     ideal = max(unique URLs x delay / concurrency, URLs on the busiest host / per-host rate)
 
+For the worst case (hosts that hang, trickle or throttle), see worst_case_links.py.
 Not a test: it prints figures for a person to compare, nothing asserts a time.
 """
 
@@ -66,15 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.1, help="seconds each answer takes")
     parser.add_argument("--threads", type=int, help="default: from ohm/links/linkcheckerrc")
     parser.add_argument("--per-host-rate", type=float, help="default: from ohm/links/linkcheckerrc")
-    parser.add_argument("--linkchecker-throttle", action="store_true", help="use LinkChecker's own throttle")
     args = parser.parse_args(argv)
 
-    settings = read_settings(
-        threads=args.threads,
-        per_host_rate=args.per_host_rate,
-        retries=0,
-        linkchecker_throttle=args.linkchecker_throttle,
-    )
+    settings = read_settings(threads=args.threads, per_host_rate=args.per_host_rate, retries=0)
     counts: Counter[str] = Counter()
     servers = [start_delayed_server(f"127.0.0.{2 + n}", args.delay, counts) for n in range(args.hosts)]
     bases = [f"http://{host}:{port}" for host, port in (s.server_address[:2] for s in servers)]
@@ -92,12 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     external = [r for r in results if not r.internal]
     ok = sum(1 for r in external if r.outcome.status is Status.OK)
     ideal = max(args.urls * args.delay / settings.threads, busiest / settings.per_host_rate)
-    throttle = "LinkChecker's own" if args.linkchecker_throttle else "per-host slots (ours)"
     print(f"unique external URLs : {len(external)} ({ok} ok) on {args.hosts} hosts, {busiest} on the busiest")
     print(f"requests served      : {sum(counts.values())} (robots.txt included)")
     print(f"answer delay         : {args.delay * 1000:.0f} ms")
-    print(f"concurrency          : {settings.threads} threads")
-    print(f"per-host rate        : {settings.per_host_rate:g} requests/s ({throttle} throttle)")
+    print(f"concurrency          : {settings.threads} requests at once")
+    print(f"per-host rate        : {settings.per_host_rate:g} requests/s")
     print(f"ideal wall time      : {ideal:.1f} s")
     print(f"measured wall time   : {wall:.1f} s")
     print(f"ratio                : {wall / ideal:.2f}x the ideal")

@@ -51,3 +51,13 @@ def run_mkdocs(
 @pytest.fixture
 def small_project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "project", SMALL_CATALOGUE.read_text(encoding="utf-8"))
+
+
+# Whole modules that build real sites or drive a browser: left out by `-m "not slow"`.
+SLOW_MODULES = {"test_browser.py", "test_site.py", "test_publishing.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

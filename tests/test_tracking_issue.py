@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ohm.links.tracking_issue import LABEL, main
+from ohm.links.tracking_issue import LABEL, GitHub, Section, main, sync
 
 
 class FakeGitHub:
@@ -113,3 +113,20 @@ def test_api_failure_is_an_error_not_a_traceback(github: FakeGitHub, tmp_path: P
     github.server.server_close()
     assert night(github, tmp_path, "2026-11-02", broken=1) == 2
     assert "tracking issue not updated" in capsys.readouterr().err
+
+
+def test_the_issue_stays_open_while_any_section_has_problems(github: FakeGitHub):
+    client = GitHub(github.url, "owner/name", "secret")
+    links = Section(
+        "Broken links in the catalogue (0)", "# Link check\n\nall fine\n", 0, "every link works again"
+    )
+    other = Section("Other report (2)", "# Other report\n\n2 problems\n", 2, "the other report is clean")
+    assert sync(client, [links, other], "2026-11-02", None) == "opened issue #1"
+    issue = github.issues[1]
+    assert issue["title"] == "Other report (2)"
+    assert "# Link check" in issue["body"] and "# Other report" in issue["body"]
+
+    assert sync(
+        client, [links, Section(other.title, other.markdown, 0, other.all_clear)], "2026-11-03", None
+    ) == ("closed issue #1")
+    assert github.comments == [(1, "Every link works again; the other report is clean as of 2026-11-03.")]

@@ -5,8 +5,10 @@ what may be transient, updates the history of failing links and writes
 report.md and report.json. With --entry, checks only those models' URLs,
 without the site and without history (for pull requests).
 
-Exit status: 0 no new broken links, 1 new broken links, 2 the checker itself
-failed (bad settings, invalid catalogue, missing site, LinkChecker error).
+Whatever a URL or a server does, the run ends with a report within its time
+budget. Exit status: 0 no new broken links, 1 new broken links, 2 the checker
+could not run at all (bad settings, invalid catalogue, missing site, no
+network), and then nothing is written.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def _check(args: argparse.Namespace) -> int:
         backoff_seconds=args.backoff,
         broken_after_runs=args.broken_after if args.broken_after or not partial else 1,
         ca_bundle=args.ca_bundle,
+        run_budget_seconds=args.budget,
+        host_budget_seconds=args.host_budget,
     )
     links, problems = catalogue_links(args.catalogue, set(args.entry) if partial else None)
     if problems:
@@ -75,8 +79,9 @@ def _check(args: argparse.Namespace) -> int:
         history_file.write_history(after, args.history)
     summary = report["summary"]
     print(
-        f"{summary['unique_urls']} URLs checked: {summary['broken']} broken ({summary['new_broken']} new), "
-        f"{summary['failing']} failing, {summary['moved']} moved. Report: {args.report_dir}/report.md"
+        f"{summary['unique_urls']} URLs: {summary['broken']} broken ({summary['new_broken']} new), "
+        f"{summary['failing']} failing, {summary['moved']} moved, {summary['not-checked']} not checked"
+        f"{'' if report['complete'] else ' (the time budget ran out)'}. Report: {args.report_dir}/report.md"
     )
     return EXIT_NEW_BROKEN if summary["new_broken"] else EXIT_CLEAN
 
@@ -119,5 +124,9 @@ def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     check.add_argument("--retries", type=int, help="checks again of transient failures")
     check.add_argument("--backoff", type=float, help="seconds before the first retry (doubles each time)")
     check.add_argument("--ca-bundle", help="file of certificates to trust instead of the system's")
+    check.add_argument("--budget", type=float, metavar="SECONDS", help="time budget of the whole check")
+    check.add_argument(
+        "--host-budget", type=float, metavar="SECONDS", help="seconds of answers one host may take in all"
+    )
     check.add_argument("--broken-after", type=int, help="consecutive failing runs before a link is broken")
     check.set_defaults(run=links_command)

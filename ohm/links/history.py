@@ -7,8 +7,9 @@
 Runs are counted per day: a second run on the same day (a manual re-run)
 does not count as another failing night. A link that works again is
 forgotten; a link that could not be checked (rate limited, robots.txt, bot
-wall) keeps its count unchanged, so it neither becomes broken nor is cleared
-by a run that proved nothing.
+wall, an unreachable host, a time budget, an error of the checker) keeps its
+count unchanged, so it neither becomes broken nor is cleared by a run that
+proved nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Failure:
 
 History = dict[str, Failure]
 
-_UNPROVEN = {Status.RATE_LIMITED, Status.NOT_CHECKED, Status.BLOCKED}
+_UNPROVEN = {Status.RATE_LIMITED, Status.NOT_CHECKED, Status.BLOCKED, Status.ERROR}
 
 
 def update(history: History, outcomes: dict[str, Outcome], today: str) -> History:

@@ -13,7 +13,7 @@ from typing import Any
 from ohm.catalog.render import markdown_text
 
 from .check import LinkResult
-from .classify import Status
+from .classify import Skip, Status
 from .history import History
 from .settings import Settings
 
@@ -21,7 +21,17 @@ VERSION = 1
 
 # Statuses as shown in the report, worst first.
 BROKEN, FAILING = "broken", "failing"
-REPORT_ORDER = [BROKEN, FAILING, "moved", "blocked", "rate-limited", "not-checked", "ok"]
+REPORT_ORDER = [
+    BROKEN,
+    FAILING,
+    Status.ERROR.value,
+    Status.MOVED_INSECURE.value,
+    Status.MOVED.value,
+    Status.BLOCKED.value,
+    Status.RATE_LIMITED.value,
+    Status.NOT_CHECKED.value,
+    Status.OK.value,
+]
 
 
 @dataclass(frozen=True)
@@ -85,17 +95,26 @@ def build_report(
     for row in rows:
         group = entries.setdefault(row.entry, {"entry": row.entry, "name": row.name, "links": []})
         group["links"].append(_row_json(row))
+    out_of_time = sorted({r.url for r in results if r.outcome.skipped is Skip.RUN_BUDGET})
     return {
         "version": VERSION,
         "date": today,
         "outcome": "new-broken" if new_broken else ("broken" if counts[BROKEN] else "clean"),
-        "summary": {"unique_urls": len(unique_status), "new_broken": new_broken, **counts},
+        "summary": {
+            "unique_urls": len(unique_status),
+            "new_broken": new_broken,
+            **counts,
+            "not_checked_for_time": len(out_of_time),
+        },
+        "complete": not out_of_time,  # False: the run's time budget ran out before every URL was checked
         "settings": {
             "broken_after_runs": settings.broken_after_runs,
             "retries": settings.retries,
             "threads": settings.threads,
             "per_host_rate": settings.per_host_rate,
             "timeout": settings.timeout,
+            "run_budget_seconds": settings.run_budget_seconds,
+            "host_budget_seconds": settings.host_budget_seconds,
         },
         "entries": sorted(entries.values(), key=lambda group: group["entry"]),
     }
@@ -111,6 +130,8 @@ def _row_json(row: Row) -> dict[str, Any]:
         "new": row.new,
         "detail": outcome.detail,
         "moved_to": outcome.moved_to,
+        "redirects": list(outcome.redirects),
+        "not_checked_because": outcome.skipped.value if outcome.skipped else None,
         "first_failed": row.first_failed,
         "consecutive_failures": row.failures,
         "attempts": row.result.attempts,
@@ -124,19 +145,41 @@ def report_json(report: dict[str, Any]) -> str:
 
 # --- Markdown -----------------------------------------------------------------
 
+# (status, title, what it means); each status's table is chosen in _table.
 _SECTIONS = [
     (BROKEN, "Broken", "Failed on {n} or more consecutive runs (links between our own pages: at once)."),
     (FAILING, "Failing, not yet broken", "Failed on this run; reported as broken if this goes on."),
+    (
+        "error",
+        "Errors of the checker",
+        "The checker itself failed on these; that says nothing about the links, which count as unchecked.",
+    ),
+    (
+        "moved-insecure",
+        "Moved to an insecure address",
+        "These https addresses now redirect to plain http, which the catalogue does not take: "
+        "look for a secure address, or remove the link.",
+    ),
     ("moved", "Moved", "These work through a redirect: put the new address in the catalogue."),
-    ("blocked", "Blocked by bot walls", "The host refuses robots (403); not counted as broken."),
+    ("blocked", "Blocked", "The host answered 403: it refuses robots (a bot wall); not counted as broken."),
     ("rate-limited", "Rate limited", "The host answered 429 even after waiting; not checked this time."),
-    ("not-checked", "Not checked", "robots.txt forbids checking these."),
+    (
+        "not-checked",
+        "Not checked",
+        "Never requested in this run, for the reason given; not counted as broken or as working.",
+    ),
 ]
 
 
 def report_markdown(report: dict[str, Any]) -> str:
     summary = report["summary"]
     lines = [f"# Link check of {report['date']}", "", _summary_line(summary), ""]
+    if not report["complete"]:
+        lines += [
+            f"**The run's time budget ({report['settings']['run_budget_seconds']:g} s) ran out:** "
+            f"{summary['not_checked_for_time']} URLs were not checked (see *Not checked*).",
+            "",
+        ]
     rows_by_status: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     for group in report["entries"]:
         for link in group["links"]:
@@ -156,6 +199,8 @@ def _summary_line(summary: dict[str, Any]) -> str:
     parts = [f"**{summary[BROKEN]} broken** ({summary['new_broken']} new)"]
     labels = {
         FAILING: "failing",
+        "error": "errors",
+        "moved-insecure": "moved to http",
         "moved": "moved",
         "blocked": "blocked",
         "rate-limited": "rate limited",
@@ -169,8 +214,10 @@ def _summary_line(summary: dict[str, Any]) -> str:
 def _table(status: str, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
     if status in (BROKEN, FAILING):
         header = ["Entry", "Field", "URL", "Error", "Failing since", "Runs"]
-    elif status == "moved":
+    elif status in ("moved", "moved-insecure"):
         header = ["Entry", "Field", "URL", "Now at"]
+    elif status == "not-checked":
+        header = ["Entry", "Field", "URL", "Why"]
     else:
         header = ["Entry", "Field", "URL", "Response"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
@@ -187,12 +234,13 @@ def _table(status: str, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> li
         )
         cells = [entry, field, _url(link["url"])]
         if status in (BROKEN, FAILING):
+            chain = "".join(f" → {_url(hop)}" for hop in link["redirects"])
             cells += [
-                markdown_text(link["detail"]),
+                markdown_text(link["detail"]) + (f"; redirects: {_url(link['url'])}{chain}" if chain else ""),
                 link["first_failed"] or "",
                 str(link["consecutive_failures"]),
             ]
-        elif status == "moved":
+        elif status in ("moved", "moved-insecure"):
             cells.append(_url(link["moved_to"] or ""))
         else:
             cells.append(markdown_text(link["detail"]))

@@ -1,15 +1,17 @@
 """Settings of the link check, read from the committed LinkChecker configuration.
 
 The file (ohm/links/linkcheckerrc) is LinkChecker's own INI format:
-LinkChecker reads its [checking], [filtering] and plugin sections itself.
-The [policy] section is ours: retries, the broken-after threshold and hosts
-that refuse robots. Command-line options override any value.
+LinkChecker reads its [checking], [filtering] and plugin sections itself when
+it crawls our site, and the checker of external URLs (web.py) takes threads,
+timeout, rate and User-Agent from [checking] too. The [policy] section is
+ours: retries, time budgets and the broken-after threshold. Command-line
+options override any value.
 """
 
 from __future__ import annotations
 
 import configparser
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CONFIG = Path(__file__).with_name("linkcheckerrc")
@@ -28,11 +30,13 @@ class Settings:
     user_agent: str = "OpenHealthModels-LinkCheck/1.0"
     retries: int = 2
     backoff_seconds: float = 10.0
-    max_retry_after_seconds: float = 300.0
+    max_retry_after_seconds: float = 60.0
+    max_redirects: int = 20
+    run_budget_seconds: float = 1800.0
+    host_budget_seconds: float = 300.0
+    host_give_up_after: int = 3
     broken_after_runs: int = 3
-    bot_walled_hosts: frozenset[str] = field(default_factory=frozenset)
     ca_bundle: str | None = None  # certificates to trust instead of the system's (e.g. behind a proxy)
-    linkchecker_throttle: bool = False  # LinkChecker's own per-host throttle instead of ours (benchmark only)
 
     def linkchecker_options(self) -> dict[str, object]:
         """Values handed to LinkChecker's configuration, overriding the file."""
@@ -67,13 +71,18 @@ def read_settings(config_file: Path = DEFAULT_CONFIG, **overrides: object) -> Se
             "max_retry_after_seconds": parser.getfloat(
                 "policy", "max_retry_after_seconds", fallback=Settings.max_retry_after_seconds
             ),
+            "max_redirects": parser.getint("policy", "max_redirects", fallback=Settings.max_redirects),
+            "run_budget_seconds": parser.getfloat(
+                "policy", "run_budget_seconds", fallback=Settings.run_budget_seconds
+            ),
+            "host_budget_seconds": parser.getfloat(
+                "policy", "host_budget_seconds", fallback=Settings.host_budget_seconds
+            ),
+            "host_give_up_after": parser.getint(
+                "policy", "host_give_up_after", fallback=Settings.host_give_up_after
+            ),
             "broken_after_runs": parser.getint(
                 "policy", "broken_after_runs", fallback=Settings.broken_after_runs
-            ),
-            "bot_walled_hosts": frozenset(
-                line.strip().lower()
-                for line in parser.get("policy", "bot_walled_hosts", fallback="").splitlines()
-                if line.strip() and not line.strip().startswith("#")
             ),
         }
     except (configparser.Error, ValueError) as error:
@@ -93,5 +102,11 @@ def _check(settings: Settings) -> None:
         raise SettingsError("the per-host rate (maxrequestspersecond) must be above 0")
     if settings.retries < 0:
         raise SettingsError("retries must not be negative")
+    if settings.max_redirects < 0:
+        raise SettingsError("max_redirects must not be negative")
+    if settings.run_budget_seconds <= 0 or settings.host_budget_seconds <= 0:
+        raise SettingsError("the time budgets (run_budget_seconds, host_budget_seconds) must be above 0")
+    if settings.host_give_up_after < 1:
+        raise SettingsError("host_give_up_after must be at least 1")
     if settings.broken_after_runs < 1:
         raise SettingsError("broken_after_runs must be at least 1")

@@ -1,4 +1,4 @@
-"""Keep one GitHub issue that tracks broken links: open it, update it, close it when all is well.
+"""Keep one GitHub issue that tracks the nightly reports: open it, update it, close it when all is well.
 
     python -m ohm.links.tracking_issue --repo OWNER/NAME --report reports/links/report.json \
         --markdown reports/links/report.md [--run-url URL]
@@ -6,6 +6,10 @@
 Reads the token from GITHUB_TOKEN and the API address from GITHUB_API_URL
 (both set in GitHub Actions). The issue is found by its label, so the
 nightly run updates the same issue instead of opening a new one each night.
+
+The issue is made of Sections, one per nightly report (so far the link
+check's): it is open while any section has problems. Another report joins
+with a function that reads its files into a Section, and an argument for them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +60,21 @@ class GitHub:
             raise GitHubError(f"{method} {path}: {error.reason}") from None
 
 
+@dataclass(frozen=True)
+class Section:
+    """One nightly report's part of the issue."""
+
+    title: str  # part of the issue's title while it has problems, e.g. "Broken links in the catalogue (3)"
+    markdown: str
+    problems: int  # how many things need a maintainer; 0: this report is happy
+    all_clear: str  # said when the issue closes, e.g. "every link works again"
+
+
+def links_section(report: dict[str, Any], markdown: str) -> Section:
+    broken = report["summary"]["broken"]
+    return Section(f"{TITLE} ({broken})", markdown, broken, "every link works again")
+
+
 def open_tracking_issue(github: GitHub) -> int | None:
     """The number of the open tracking issue, the oldest if somehow there are several."""
     issues = github.call("GET", f"/issues?state=open&labels={LABEL}&per_page=100")
@@ -62,23 +82,24 @@ def open_tracking_issue(github: GitHub) -> int | None:
     return min(numbers) if numbers else None
 
 
-def sync(github: GitHub, report: dict[str, Any], markdown: str, run_url: str | None) -> str:
-    """Bring the tracking issue in line with the report; returns what was done."""
+def sync(github: GitHub, sections: list[Section], date: str, run_url: str | None) -> str:
+    """Bring the tracking issue in line with the reports of `date`; returns what was done."""
     number = open_tracking_issue(github)
-    broken = report["summary"]["broken"]
-    footer = f"\n\n---\nUpdated by the nightly link check of {report['date']}" + (
-        f": {run_url}" if run_url else "."
-    )
-    if broken:
-        body = {"title": f"{TITLE} ({broken})", "body": markdown + footer}
+    troubled = [section for section in sections if section.problems]
+    footer = f"\n\n---\nUpdated by the nightly check of {date}" + (f": {run_url}" if run_url else ".")
+    if troubled:
+        title = "; ".join(section.title for section in troubled)
+        markdown = "\n\n".join(section.markdown.rstrip() for section in sections)
+        body = {"title": title, "body": markdown + footer}
         if number is None:
             created = github.call("POST", "/issues", {**body, "labels": [LABEL]})
             return f"opened issue #{created['number']}"
         github.call("PATCH", f"/issues/{number}", body)
         return f"updated issue #{number}"
     if number is None:
-        return "no broken links and no open issue: nothing to do"
-    comment = f"Every link works again as of {report['date']}" + (f" ({run_url})." if run_url else ".")
+        return "nothing to report and no open issue: nothing to do"
+    all_clear = "; ".join(section.all_clear for section in sections)
+    comment = f"{all_clear[:1].upper()}{all_clear[1:]} as of {date}" + (f" ({run_url})." if run_url else ".")
     github.call("POST", f"/issues/{number}/comments", {"body": comment})
     github.call("PATCH", f"/issues/{number}", {"state": "closed", "state_reason": "completed"})
     return f"closed issue #{number}"
@@ -98,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         report = json.loads(args.report.read_text(encoding="utf-8"))
-        markdown = args.markdown.read_text(encoding="utf-8")
-        print(sync(GitHub(args.api_url, args.repo, token), report, markdown, args.run_url))
+        sections = [links_section(report, args.markdown.read_text(encoding="utf-8"))]
+        print(sync(GitHub(args.api_url, args.repo, token), sections, report["date"], args.run_url))
     except (OSError, ValueError, KeyError, GitHubError) as error:
         print(f"tracking issue not updated: {error}", file=sys.stderr)
         return 2
