@@ -1,7 +1,7 @@
 """Keep one GitHub issue that tracks broken links: open it, update it, close it when all is well.
 
     python -m ohm.links.tracking_issue --repo OWNER/NAME --report reports/links/report.json \
-        --markdown reports/links/report.md [--run-url URL]
+        --markdown reports/links/report.md [--freshness reports/freshness/freshness.json] [--run-url URL]
 
 Reads the token from GITHUB_TOKEN and the API address from GITHUB_API_URL
 (both set in GitHub Actions). The issue is found by its label, so the
@@ -18,6 +18,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from ohm.freshness.report import FreshnessError, TrackingSection, tracking_section
 
 LABEL = "broken-links"
 TITLE = "Broken links in the catalogue"
@@ -62,15 +64,24 @@ def open_tracking_issue(github: GitHub) -> int | None:
     return min(numbers) if numbers else None
 
 
-def sync(github: GitHub, report: dict[str, Any], markdown: str, run_url: str | None) -> str:
-    """Bring the tracking issue in line with the report; returns what was done."""
+def sync(
+    github: GitHub,
+    report: dict[str, Any],
+    markdown: str,
+    run_url: str | None,
+    freshness: TrackingSection | None = None,
+) -> str:
+    """Bring the tracking issue in line with the report (and the freshness check's); returns what was done."""
     number = open_tracking_issue(github)
     broken = report["summary"]["broken"]
     footer = f"\n\n---\nUpdated by the nightly link check of {report['date']}" + (
         f": {run_url}" if run_url else "."
     )
-    if broken:
-        body = {"title": f"{TITLE} ({broken})", "body": markdown + footer}
+    if freshness is not None:  # upstream changes keep the same issue open, in a section of their own
+        markdown += freshness.markdown
+    if broken or (freshness is not None and freshness.entries_to_recheck):
+        title = f"{TITLE} ({broken})" + (freshness.title_part if freshness is not None else "")
+        body = {"title": title, "body": markdown + footer}
         if number is None:
             created = github.call("POST", "/issues", {**body, "labels": [LABEL]})
             return f"opened issue #{created['number']}"
@@ -78,7 +89,8 @@ def sync(github: GitHub, report: dict[str, Any], markdown: str, run_url: str | N
         return f"updated issue #{number}"
     if number is None:
         return "no broken links and no open issue: nothing to do"
-    comment = f"Every link works again as of {report['date']}" + (f" ({run_url})." if run_url else ".")
+    works = "works and every entry matches upstream" if freshness is not None else "works again"
+    comment = f"Every link {works} as of {report['date']}" + (f" ({run_url})." if run_url else ".")
     github.call("POST", f"/issues/{number}/comments", {"body": comment})
     github.call("PATCH", f"/issues/{number}", {"state": "closed", "state_reason": "completed"})
     return f"closed issue #{number}"
@@ -90,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, required=True, help="report.json of the link check")
     parser.add_argument("--markdown", type=Path, required=True, help="report.md of the link check")
     parser.add_argument("--run-url", help="link to the workflow run, for the issue")
+    parser.add_argument("--freshness", type=Path, help="freshness.json of `ohm freshness`: its section")
     parser.add_argument("--api-url", default=os.environ.get("GITHUB_API_URL", "https://api.github.com"))
     args = parser.parse_args(argv)
     token = os.environ.get("GITHUB_TOKEN")
@@ -99,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = json.loads(args.report.read_text(encoding="utf-8"))
         markdown = args.markdown.read_text(encoding="utf-8")
-        print(sync(GitHub(args.api_url, args.repo, token), report, markdown, args.run_url))
-    except (OSError, ValueError, KeyError, GitHubError) as error:
+        freshness = tracking_section(args.freshness) if args.freshness else None
+        print(sync(GitHub(args.api_url, args.repo, token), report, markdown, args.run_url, freshness))
+    except (OSError, ValueError, KeyError, GitHubError, FreshnessError) as error:
         print(f"tracking issue not updated: {error}", file=sys.stderr)
         return 2
     return 0
