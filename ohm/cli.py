@@ -6,6 +6,7 @@
     ohm build      build the site with MkDocs (strict); ohm serve: live preview
     ohm new        add an entry; ohm changed: what a change adds, for pull requests
     ohm links      check every link and write the report
+    ohm freshness  compare each entry with its upstream card and repository
 
 Every verb that reads the catalogue takes `--catalogue FILE` after the verb.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ohm import __version__, build
 from ohm.catalog import DEFAULT_CATALOGUE, commands
+from ohm.freshness import command as freshness
 from ohm.links import command as links
 
 
@@ -32,6 +34,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_commands(verbs, [catalogue])
     build.add_commands(verbs)
     links.add_command(verbs, [catalogue])
+    freshness.add_command(verbs, [catalogue])
     return main
 
 

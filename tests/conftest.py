@@ -33,7 +33,7 @@ def make_project(destination: Path, catalogue_text: str) -> Path:
 
 
 # Variables mkdocs.yml reads; a build in a test sets them itself or leaves them unset.
-SITE_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI")
+SITE_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI", "OHM_FRESHNESS")
 
 
 def run_mkdocs(

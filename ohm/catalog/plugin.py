@@ -13,6 +13,10 @@ link to the catalogue, and pages included from elsewhere (docs/contributing.md
 includes CONTRIBUTING.md) get one to the file they include; without a
 repository, no edit link appears anywhere.
 
+Given a freshness file (the `freshness` option; mkdocs.yml reads it from
+OHM_FRESHNESS), model pages warn about what `ohm freshness` found upstream
+(licence changed, archived, inactive) and the tables can hide archived entries.
+
 Everything one build needs is kept on the plugin object, which MkDocs makes
 afresh with each configuration.
 """
@@ -44,6 +48,8 @@ from ohm.catalog.render import (
     render_pages,
     task_page,
 )
+from ohm.freshness.report import FreshnessError
+from ohm.freshness.site import SiteFreshness, read_site_freshness
 
 log = logging.getLogger("mkdocs.plugins.ohm")
 
@@ -54,6 +60,7 @@ DEFAULT_EDIT_URI = "edit/main/docs/"
 class CataloguePluginConfig(Config):
     catalogue = config_options.Type(str, default="data/models.yaml")
     templates = config_options.Type(str, default="templates")
+    freshness = config_options.Optional(config_options.Type(str))  # freshness.json of `ohm freshness`
 
 
 class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
@@ -75,10 +82,20 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
             config.edit_uri = DEFAULT_EDIT_URI
         self.repository = Repository.from_site_config(config.repo_url, config.edit_uri)
         templates = self._path(config, self.config.templates)
-        self.generated = render_pages(catalogue, templates, self.repository)
+        self.generated = render_pages(catalogue, templates, self.repository, self._freshness(config))
         self.generated.update({name: export(catalogue) for name, export in SITE_FILES.items()})
         config.nav = [*catalogue_nav(catalogue), *(config.nav or [])]
         return config
+
+    def _freshness(self, config: MkDocsConfig) -> SiteFreshness | None:
+        if not self.config.freshness:
+            return None
+        try:
+            freshness = read_site_freshness(self._path(config, self.config.freshness))
+        except FreshnessError as error:
+            raise PluginError(f"freshness file: {error}") from None
+        log.info(f"Upstream notices from the freshness check of {freshness.checked}")
+        return freshness
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         for file in files.documentation_pages():
@@ -99,6 +116,8 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self._path(config, self.config.catalogue)))
         server.watch(str(self._path(config, self.config.templates)))
+        if self.config.freshness:
+            server.watch(str(self._path(config, self.config.freshness)))
         return server
 
 

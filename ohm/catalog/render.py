@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
 import jinja2
@@ -30,6 +31,9 @@ from markupsafe import Markup
 
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_ANSWERS, Catalogue, Model
+
+if TYPE_CHECKING:
+    from ohm.freshness.site import SiteFreshness
 
 INDEX_PAGE = "index.md"
 TASKS_PAGE = "tasks/index.md"
@@ -132,14 +136,20 @@ class Repository:
 
 
 def render_pages(
-    catalogue: Catalogue, templates_dir: Path = TEMPLATES_DIR, repository: Repository | None = None
+    catalogue: Catalogue,
+    templates_dir: Path = TEMPLATES_DIR,
+    repository: Repository | None = None,
+    freshness: SiteFreshness | None = None,
 ) -> dict[str, str]:
-    """Every generated page, keyed by its path inside the docs folder."""
+    """Every generated page, keyed by its path inside the docs folder.
+
+    With `freshness`, model pages warn about what the freshness check found upstream.
+    """
     env = make_environment(templates_dir)
 
     def render(template: str, page: str, **context: object) -> None:
         pages[page] = env.get_template(template).render(
-            catalogue=catalogue, repository=repository, page=page, **context
+            catalogue=catalogue, repository=repository, freshness=freshness, page=page, **context
         )
 
     pages: dict[str, str] = {}

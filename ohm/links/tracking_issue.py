@@ -1,15 +1,16 @@
 """Keep one GitHub issue that tracks the nightly reports: open it, update it, close it when all is well.
 
     python -m ohm.links.tracking_issue --repo OWNER/NAME --report reports/links/report.json \
-        --markdown reports/links/report.md [--run-url URL]
+        --markdown reports/links/report.md [--freshness reports/freshness/freshness.json] [--run-url URL]
 
 Reads the token from GITHUB_TOKEN and the API address from GITHUB_API_URL
 (both set in GitHub Actions). The issue is found by its label, so the
 nightly run updates the same issue instead of opening a new one each night.
 
-The issue is made of Sections, one per nightly report (so far the link
-check's): it is open while any section has problems. Another report joins
-with a function that reads its files into a Section, and an argument for them.
+The issue is made of Sections, one per nightly report (the link check's and
+the freshness check's): it is open while any section has problems. Another
+report joins with a function that reads its files into a Section, and an
+argument for them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ohm.freshness.report import FreshnessError, read_freshness, report_markdown
 
 LABEL = "broken-links"
 TITLE = "Broken links in the catalogue"
@@ -75,6 +78,19 @@ def links_section(report: dict[str, Any], markdown: str) -> Section:
     return Section(f"{TITLE} ({broken})", markdown, broken, "every link works again")
 
 
+def freshness_section(path: Path) -> Section:
+    """The freshness check's section, from its freshness.json (ohm freshness)."""
+    freshness = read_freshness(path)
+    to_recheck = len(freshness["entries"])
+    entries = f"{to_recheck} {'entry' if to_recheck == 1 else 'entries'}"
+    return Section(
+        f"{entries} to re-check against upstream",
+        report_markdown(freshness),
+        to_recheck,
+        "every entry matches upstream",
+    )
+
+
 def open_tracking_issue(github: GitHub) -> int | None:
     """The number of the open tracking issue, the oldest if somehow there are several."""
     issues = github.call("GET", f"/issues?state=open&labels={LABEL}&per_page=100")
@@ -110,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", required=True, help="OWNER/NAME")
     parser.add_argument("--report", type=Path, required=True, help="report.json of the link check")
     parser.add_argument("--markdown", type=Path, required=True, help="report.md of the link check")
+    parser.add_argument(
+        "--freshness", type=Path, help="freshness.json of the freshness check (ohm freshness)"
+    )
     parser.add_argument("--run-url", help="link to the workflow run, for the issue")
     parser.add_argument("--api-url", default=os.environ.get("GITHUB_API_URL", "https://api.github.com"))
     args = parser.parse_args(argv)
@@ -120,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = json.loads(args.report.read_text(encoding="utf-8"))
         sections = [links_section(report, args.markdown.read_text(encoding="utf-8"))]
+        if args.freshness:
+            sections.append(freshness_section(args.freshness))
         print(sync(GitHub(args.api_url, args.repo, token), sections, report["date"], args.run_url))
-    except (OSError, ValueError, KeyError, GitHubError) as error:
+    except (OSError, ValueError, KeyError, GitHubError, FreshnessError) as error:
         print(f"tracking issue not updated: {error}", file=sys.stderr)
         return 2
     return 0

@@ -10,12 +10,13 @@
  * Each row carries what the filters compare in data attributes written by the
  * catalogue's templates (templates/compare-table.md.j2): data-category,
  * data-use, data-license, data-kind, and data-modality / data-task, which
- * hold several values separated by "|".
+ * hold several values separated by "|"; data-archived (yes / no) only when
+ * the site was built with a freshness file.
  */
 (function () {
   "use strict";
 
-  var FILTERS = ["category", "use", "license", "kind", "modality", "task"];
+  var FILTERS = ["category", "use", "license", "kind", "modality", "task", "archived"];
 
   function normalise(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ");

@@ -1,0 +1,12 @@
+"""The freshness check: has upstream changed since each entry was verified?
+
+entries.py    what the check reads from an entry, in schema 2 or schema 1
+upstream.py   the Hugging Face Hub and GitHub answers it reads (client.py: requests, ETags, rate limits)
+licences.py   upstream licence ids translated into the catalogue's
+findings.py   the comparison: licence-changed, gated-changed, archived, inactive, ...
+check.py      one run over every entry
+history.py    since when each finding has been seen
+report.py     freshness.json and its Markdown section
+site.py       the notices the site shows when it is built with a freshness file
+command.py    the `ohm freshness` verb
+"""

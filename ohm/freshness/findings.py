@@ -1,0 +1,178 @@
+"""Compare an entry with what upstream says today: the findings, each with both values.
+
+    licence-changed    the card's (or repository's) licence is not the catalogue's licence of that artefact
+    gated-changed      the card's gate no longer matches the catalogue's `access`
+    archived           the repository is archived
+    inactive           no upstream activity for more than `inactive_days` (not reported when archived)
+    verification-due   `verified` is more than `verification_days` old
+    card-changed       the card has moved past `verified_revision` (without one: changed after `verified`)
+
+Only what upstream actually answered is compared: a source that could not be
+asked yields no finding, and "inactive" needs every source of the entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from .entries import Card, Entry, Licence
+from .licences import Verdict, github_verdict, hub_verdict
+from .upstream import GitHubRepo, HubModel
+
+LICENCE_CHANGED = "licence-changed"
+GATED_CHANGED = "gated-changed"
+ARCHIVED = "archived"
+INACTIVE = "inactive"
+VERIFICATION_DUE = "verification-due"
+CARD_CHANGED = "card-changed"
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    detail: str  # one line on the values: {field}, {catalogue}, {upstream}, and {days} (the threshold)
+    recheck: str  # what a maintainer should do about it
+
+
+KINDS = {
+    LICENCE_CHANGED: Kind(
+        "Licence changed",
+        "{field} is {catalogue} in the catalogue, {upstream} upstream",
+        "read the licence on the card or in the LICENSE file; update the licence, its note and the "
+        "commercial-use verdict",
+    ),
+    GATED_CHANGED: Kind(
+        "Access changed",
+        "{field} is {catalogue} in the catalogue, {upstream} upstream",
+        "see how the weights are obtained now; update `access` and its note",
+    ),
+    ARCHIVED: Kind(
+        "Repository archived",
+        "{catalogue} is archived",
+        "look for a successor (`superseded_by`) and say in a caveat that it is no longer maintained",
+    ),
+    INACTIVE: Kind(
+        "Inactive",
+        "last activity upstream on {upstream} ({field}), more than {days} days ago",
+        "check whether the project is still maintained; say so in a caveat if it is not",
+    ),
+    VERIFICATION_DUE: Kind(
+        "Verification due",
+        "last verified on {catalogue}, more than {days} days ago",
+        "re-read every source of the entry and update `verified`",
+    ),
+    CARD_CHANGED: Kind(
+        "Card changed",
+        "{field} is {catalogue} in the catalogue; the card has changed since ({upstream})",
+        "read the card at its new revision; update the facts that changed and `verified_revision`",
+    ),
+}
+
+# The findings a model page warns its readers about.
+SITE_NOTICES = (LICENCE_CHANGED, ARCHIVED, INACTIVE)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    inactive_days: int = 365
+    verification_days: int = 180
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    field: str
+    catalogue: str | None
+    upstream: str | None
+
+
+@dataclass
+class Observed:
+    """What upstream answered for one entry."""
+
+    cards: dict[str, HubModel] = field(default_factory=dict)  # by the card's field
+    revision_known: bool | None = None  # is verified_revision a revision of the main card? None: not asked
+    repository: GitHubRepo | None = None
+    not_checked: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
+
+
+def compare(entry: Entry, observed: Observed, thresholds: Thresholds, today: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for card in (entry.card, *entry.variant_cards):
+        if card is not None and card.field in observed.cards:
+            findings += _card_licence(card, observed.cards[card.field])
+    main_card = observed.cards.get("links.model_card")
+    if main_card is not None:
+        findings += _gate(entry, main_card)
+        findings += _card_revision(entry, main_card, observed.revision_known)
+    repository = observed.repository
+    if repository is not None:
+        findings += _code_licence(entry.code_licence, repository)
+        if repository.archived:
+            findings.append(Finding(ARCHIVED, "links.repository", entry.repository, "archived"))
+    if not observed.not_checked and not (repository and repository.archived):
+        findings += _inactivity(observed, thresholds, today)
+    if _days_between(entry.verified, today) > thresholds.verification_days:
+        findings.append(Finding(VERIFICATION_DUE, "verified", entry.verified, None))
+    return findings
+
+
+def _card_licence(card: Card, model: HubModel) -> list[Finding]:
+    if card.licence is None:
+        return []
+    if hub_verdict(model.licences, model.licence_name, card.licence.id) is not Verdict.DIFFERS:
+        return []
+    return [Finding(LICENCE_CHANGED, card.licence.field, card.licence.id, model.licence_text)]
+
+
+def _code_licence(licence: Licence | None, repository: GitHubRepo) -> list[Finding]:
+    if licence is None or github_verdict(repository.spdx_id, licence.id) is not Verdict.DIFFERS:
+        return []
+    return [Finding(LICENCE_CHANGED, licence.field, licence.id, repository.spdx_id or "none stated")]
+
+
+def _gate(entry: Entry, model: HubModel) -> list[Finding]:
+    """Only `open` and `gated` say what the Hub's gate should be; other levels are granted elsewhere."""
+    if model.gated is False:
+        upstream = "open"
+    elif isinstance(model.gated, str):
+        upstream = f"gated ({model.gated} approval)"  # the Hub says "auto" or "manual"
+    else:
+        upstream = "gated"
+    if (entry.access == "open" and upstream != "open") or (entry.access == "gated" and upstream == "open"):
+        return [Finding(GATED_CHANGED, "access", entry.access, upstream)]
+    return []
+
+
+def _card_revision(entry: Entry, model: HubModel, revision_known: bool | None) -> list[Finding]:
+    if model.sha is None:
+        return []
+    if entry.verified_revision:
+        if model.sha.startswith(entry.verified_revision.lower()) or revision_known is not True:
+            return []  # unchanged, or the revision is one of the repository's, not the card's
+        return [Finding(CARD_CHANGED, "verified_revision", entry.verified_revision, model.sha)]
+    if model.last_modified and model.last_modified > entry.verified:
+        return [Finding(CARD_CHANGED, "verified", entry.verified, model.last_modified)]
+    return []
+
+
+def _inactivity(observed: Observed, thresholds: Thresholds, today: str) -> list[Finding]:
+    """The newest activity over every source: card changes, pushes and releases."""
+    dated = [(model.last_modified, card_field) for card_field, model in observed.cards.items()]
+    if observed.repository is not None:
+        dated += [
+            (observed.repository.pushed_at, "links.repository"),
+            (observed.repository.latest_release, "links.repository"),
+        ]
+    known = [(day, where) for day, where in dated if day]
+    if not known:
+        return []
+    last, where = max(known)
+    if _days_between(last, today) > thresholds.inactive_days:
+        return [Finding(INACTIVE, where, None, last)]
+    return []
+
+
+def _days_between(earlier: str, later: str) -> int:
+    return (datetime.date.fromisoformat(later) - datetime.date.fromisoformat(earlier[:10])).days
