@@ -15,7 +15,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from .validate import SCHEMA_FILE, https_url_problem, plain_text_problem
+from .text import plain_line_problem, plain_text_problem
+from .urls import url_problem
+from .validate import SCHEMA_FILE
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -60,11 +62,11 @@ def slug_of(name: str) -> str:
 # --- Checks of one answer ----------------------------------------------------------------
 
 
-def check_text(limit: int) -> Check:
+def check_text(limit: int, one_line: bool = False) -> Check:
     def check(answer: str) -> str | None:
         if len(answer) > limit:
             return f"is too long ({len(answer)} characters, at most {limit})"
-        return plain_text_problem(answer)
+        return plain_line_problem(answer) if one_line else plain_text_problem(answer)
 
     return check
 
@@ -128,7 +130,11 @@ class Interview:
         """One answer that passes `check`; an empty answer takes the default, or skips if optional."""
         shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
         while True:
-            answer = self.ask_line(shown).strip()
+            try:
+                answer = self.ask_line(shown).strip()
+            except UnicodeDecodeError:
+                self.say("  that was not UTF-8 text; set the terminal to UTF-8 and type it again")
+                continue
             if not answer and default:
                 answer = default
             if not answer and not required:
@@ -175,7 +181,7 @@ class Interview:
         ]
 
     def _ask_name(self, entry: dict[str, Any]) -> None:
-        entry["name"] = self.ask("Name of the model", check_text(120))
+        entry["name"] = self.ask("Name of the model", check_text(120, one_line=True))
 
     def _ask_id(self, entry: dict[str, Any]) -> None:
         taken = {m.get("id") for m in self.catalogue.get("models", []) if isinstance(m, dict)}
@@ -183,7 +189,7 @@ class Interview:
 
     def _ask_developer(self, entry: dict[str, Any]) -> None:
         entry["developer"] = self.ask(
-            "Developer (organisation or group; optional)", check_text(120), required=False
+            "Developer (organisation or group; optional)", check_text(120, one_line=True), required=False
         )
 
     def choose(self, prompt: str, choices: list[tuple[str, str]]) -> str:
@@ -234,7 +240,7 @@ class Interview:
         links: dict[str, str] = {}
         while not links:
             for kind, prompt in LINK_QUESTIONS.items():
-                answer = self.ask(f"  {prompt}", https_url_problem, required=False)
+                answer = self.ask(f"  {prompt}", url_problem, required=False)
                 if answer:
                     links[kind] = answer
             if not links:
@@ -262,7 +268,7 @@ class Interview:
 
     def _ask_sources(self, entry: dict[str, Any]) -> None:
         entry["sources"] = self.ask_many(
-            "Sources you read the licence and sizes from (https://)", https_url_problem, False
+            "Sources you read the licence and sizes from (https://)", url_problem, False
         )
 
 
