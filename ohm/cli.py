@@ -8,16 +8,20 @@
     ohm links      check every link and write the report
 
 Every verb that reads the catalogue takes `--catalogue FILE` after the verb.
+A file that cannot be read or written ends any verb with one line saying
+which and why, and exit status 2; Ctrl-C or SIGTERM with status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ohm import __version__, build
 from ohm.catalog import DEFAULT_CATALOGUE, commands
+from ohm.files import describe_error
 from ohm.links import command as links
 
 
@@ -37,8 +41,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"\n{args.command}: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`ohm export csv | head`): say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except (OSError, UnicodeError) as error:
+        print(f"{args.command}: {describe_error(error)}", file=sys.stderr)
+        return 2

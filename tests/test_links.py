@@ -42,7 +42,7 @@ def by_url(results: list[LinkResult], web: FakeWeb) -> dict[str, LinkResult]:
 
 
 def test_catalogue_links_are_collected_once_with_every_place(catalogue: Path, web: FakeWeb):
-    links, problems = catalogue_links(catalogue)
+    links, problems = catalogue_links(catalogue, allowed_hosts={"127.0.0.1"})
     assert problems == []
     ok = links[f"{web.base}/ok"]
     assert [(o.entry, o.field) for o in ok] == [
@@ -55,7 +55,7 @@ def test_catalogue_links_are_collected_once_with_every_place(catalogue: Path, we
 
 
 def test_each_url_is_classified_and_requested_once(catalogue: Path, web: FakeWeb):
-    links, _ = catalogue_links(catalogue)
+    links, _ = catalogue_links(catalogue, allowed_hosts={"127.0.0.1"})
     waits: list[float] = []
     results = by_url(
         check_links(links, None, read_settings(ca_bundle=str(web.ca_bundle), **FAST), waits.append), web
@@ -94,7 +94,7 @@ def run_night(catalogue: Path, web: FakeWeb, tmp_path: Path, day: str) -> tuple[
         [
             "links", "--catalogue", str(catalogue), "--no-site", "--today", day,
             "--report-dir", str(reports), "--history", str(reports / "history.json"),
-            "--ca-bundle", str(web.ca_bundle), "--timeout", "1", "--retries", "1", "--backoff", "0",
+            "--ca-bundle", str(web.ca_bundle), "--allow-host", "127.0.0.1", "--timeout", "1", "--retries", "1", "--backoff", "0",
             "--broken-after", "3", "--per-host-rate", "50",
         ]
     )  # fmt: skip
@@ -195,9 +195,14 @@ def test_site_pages_anchors_and_external_links_are_checked_once(tmp_path: Path, 
 
 def test_the_built_site_has_no_broken_internal_links(tmp_path: Path, catalogue: Path, web: FakeWeb):
     project = make_project(tmp_path / "project", catalogue.read_text(encoding="utf-8"))
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - ohm\n", "  - ohm:\n      allow_hosts: 127.0.0.1\n"),
+        encoding="utf-8",
+    )
     build = run_mkdocs(project)
     assert build.returncode == 0, build.stderr
-    links, _ = catalogue_links(catalogue)
+    links, _ = catalogue_links(catalogue, allowed_hosts={"127.0.0.1"})
     settings = read_settings(ca_bundle=str(web.ca_bundle), **FAST)
     results = check_links(links, project / "site", settings, lambda _: None)
 
@@ -250,7 +255,7 @@ def test_a_run_without_network_changes_nothing(tmp_path: Path, capsys):
     catalogue = tmp_path / "models.yaml"
     catalogue.write_text(text, encoding="utf-8")
     history = tmp_path / "history.json"
-    args = ["links", "--catalogue", str(catalogue), "--no-site", "--history", str(history)]
+    args = ["links", "--catalogue", str(catalogue), "--no-site", "--history", str(history), "--allow-host", "127.0.0.1"]
     status = ohm_main([*args, "--report-dir", str(tmp_path), "--retries", "0", "--timeout", "1"])
     assert status == 2
     assert "network looks down" in capsys.readouterr().err

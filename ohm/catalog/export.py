@@ -5,7 +5,8 @@ Three exports, all from the validated Catalogue like the pages:
 - `models.json`: every field of every entry, in a documented shape with a
   `schema_version` that changes only when a field is renamed or removed;
 - `models.csv`: one row per model, columns in a fixed order, lists joined
-  with "; " (the JSON is the lossless one);
+  with "; " (the JSON is the lossless one); a cell that a spreadsheet would
+  read as a formula gets a leading `'` (see `spreadsheet_cell`);
 - `MODELS.md`: a Markdown list by category, like the list the catalogue
   started from, for people who read the repository rather than the site.
 
@@ -25,6 +26,7 @@ from typing import Any
 from ohm.files import replace_file
 
 from .catalogue import LINK_LABELS, Catalogue, Model
+from .pages import model_page_url
 from .render import TEMPLATES_DIR, make_environment
 
 # Bump only when a field is renamed, removed or changes meaning; adding a field keeps it.
@@ -56,9 +58,8 @@ CSV_COLUMNS = [
 ]
 
 
-def model_page_url(model: Model) -> str:
-    """The model's page, relative to the root of the site."""
-    return f"models/{model.id}/"
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _by_id(catalogue: Catalogue) -> list[Model]:
@@ -85,7 +86,7 @@ def model_record(model: Model) -> dict[str, Any]:
         "caveats": list(model.caveats),
         "verified": model.verified,
         "sources": list(model.sources),
-        "page": model_page_url(model),
+        "page": model_page_url(model.id),
     }
 
 
@@ -130,9 +131,20 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
         **{kind: record["links"].get(kind, "") for kind in LINK_LABELS},
     }
     return {
-        column: LIST_SEPARATOR.join(value) if isinstance(value, list) else value or ""
+        column: spreadsheet_cell(LIST_SEPARATOR.join(value) if isinstance(value, list) else value or "")
         for column, value in ((column, row[column]) for column in CSV_COLUMNS)
     }
+
+
+def _one_kind_of_line_break(text: str) -> str:
+    # The csv module quotes a cell with "\n" (our line terminator) but not one with a lone "\r".
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text`, with a `'` in front if a spreadsheet would run it as a formula (`=HYPERLINK(...)`)."""
+    cell = f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return _one_kind_of_line_break(cell)
 
 
 def models_markdown(catalogue: Catalogue, templates_dir: Path = TEMPLATES_DIR) -> str:
