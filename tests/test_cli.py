@@ -46,7 +46,12 @@ def test_render_writes_exactly_the_pages_and_removes_stale_ones(tmp_path: Path):
     result = catalog("render", "--catalogue", str(SMALL_CATALOGUE), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        ".ohm-output", "index.md", "llm.md", "models", "tasks", "vision.md"
+        ".ohm-output",
+        "index.md",
+        "llm.md",
+        "models",
+        "tasks",
+        "vision.md",
     ]
     assert sorted(p.name for p in (out / "models").iterdir()) == ["alpha-bert.md", "seg-net.md", "zeta-lm.md"]
     assert "# Language models" in (out / "llm.md").read_text()

@@ -255,7 +255,16 @@ def test_a_run_without_network_changes_nothing(tmp_path: Path, capsys):
     catalogue = tmp_path / "models.yaml"
     catalogue.write_text(text, encoding="utf-8")
     history = tmp_path / "history.json"
-    args = ["links", "--catalogue", str(catalogue), "--no-site", "--history", str(history), "--allow-host", "127.0.0.1"]
+    args = [
+        "links",
+        "--catalogue",
+        str(catalogue),
+        "--no-site",
+        "--history",
+        str(history),
+        "--allow-host",
+        "127.0.0.1",
+    ]
     status = ohm_main([*args, "--report-dir", str(tmp_path), "--retries", "0", "--timeout", "1"])
     assert status == 2
     assert "network looks down" in capsys.readouterr().err
