@@ -181,8 +181,9 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def _did_you_mean(word: object, choices: Iterable[object]) -> str:
+    # Keys that YAML reads as numbers, booleans or null are compared as the text they were.
+    close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
