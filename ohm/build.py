@@ -3,6 +3,10 @@
 Both run MkDocs in a child process with the project's mkdocs.yml, so that its
 logging and exit status stay its own; the plugin (ohm.catalog.plugin) does the
 catalogue's part.
+
+`build` writes into a temporary folder beside the site folder and swaps it in
+only when MkDocs has finished, so a failed or interrupted build (Ctrl-C,
+SIGTERM) leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -14,9 +18,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ohm.catalog import PROJECT_ROOT
+from ohm.catalog import PROJECT_ROOT, protected_folders
+from ohm.catalog.problems import printable
+from ohm.files import (
+    OWNER_MARK,
+    OutputFolderError,
+    check_output_folder,
+    replace_folder,
+    termination_as_interrupt,
+)
 
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
+# MkDocs writes sitemap.xml into every site it builds: a folder holding one is a site, ours to replace.
+SITE_MARKS = (OWNER_MARK, "sitemap.xml")
+STOP_SECONDS = 10  # how long MkDocs gets to stop when the build is interrupted
+
+
+class BuildFailed(Exception):
+    def __init__(self, returncode: int) -> None:
+        super().__init__(f"mkdocs exited with status {returncode}")
+        self.returncode = returncode
 
 
 def _mkdocs(verb: str, *arguments: str) -> list[str]:
@@ -24,10 +45,41 @@ def _mkdocs(verb: str, *arguments: str) -> list[str]:
 
 
 def build_command(args: argparse.Namespace) -> int:
-    command = _mkdocs("build", "--strict", "--site-dir", str(args.site_dir.resolve()))
-    if args.quiet:
-        command.append("--quiet")
-    return subprocess.run(command, check=False).returncode
+    try:
+        site_dir = check_output_folder(args.site_dir, protected_folders(), marks=SITE_MARKS)
+    except OutputFolderError as error:
+        print(f"build: {printable(str(error))}; nothing was built", file=sys.stderr)
+        return 2
+
+    def build_into(folder: Path) -> None:
+        command = _mkdocs("build", "--strict", "--site-dir", str(folder))
+        if args.quiet:
+            command.append("--quiet")
+        returncode = _run(command)
+        if returncode != 0:
+            raise BuildFailed(returncode)
+
+    try:
+        with termination_as_interrupt():
+            replace_folder(site_dir, build_into, mark=False)
+    except BuildFailed as failure:
+        return failure.returncode
+    return 0
+
+
+def _run(command: list[str]) -> int:
+    """Run `command`; if this process is interrupted meanwhile, stop it too before going on."""
+    child = subprocess.Popen(command)
+    try:
+        return child.wait()
+    except BaseException:
+        child.terminate()
+        try:
+            child.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
 
 
 def serve_command(args: argparse.Namespace) -> int:

@@ -9,16 +9,20 @@
     ohm freshness  compare each entry with its upstream card and repository
 
 Every verb that reads the catalogue takes `--catalogue FILE` after the verb.
+A file that cannot be read or written ends any verb with one line saying
+which and why, and exit status 2; Ctrl-C or SIGTERM with status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ohm import __version__, build
 from ohm.catalog import DEFAULT_CATALOGUE, commands
+from ohm.files import describe_error
 from ohm.freshness import command as freshness
 from ohm.links import command as links
 
@@ -40,8 +44,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"\n{args.command}: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`ohm export csv | head`): say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except (OSError, UnicodeError) as error:
+        print(f"{args.command}: {describe_error(error)}", file=sys.stderr)
+        return 2

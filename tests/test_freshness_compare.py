@@ -54,16 +54,6 @@ def test_schema_2_licences_are_read_per_artefact():
     assert (entry.access, entry.verified_revision) == ("gated", "b" * 40)
 
 
-def test_schema_1_licence_is_the_cards_when_there_is_one_else_the_repositorys():
-    with_card = {"id": "a", "name": "A", "links": {"model_card": "https://huggingface.co/x/a",
-                 "repository": "https://github.com/x/a"}, "license": {"id": "MIT"}, "verified": "2026-01-01"}  # fmt: skip
-    entry = entry_facts(with_card)
-    assert entry.card.licence == Licence("license", "MIT") and entry.code_licence is None
-    assert entry.access is None and entry.verified_revision is None
-    without_card = {**with_card, "links": {"repository": "https://github.com/x/a"}}
-    assert entry_facts(without_card).code_licence == Licence("license", "MIT")
-
-
 def test_variants_have_their_own_licence_or_the_entrys_weights_licence():
     entry = entry_facts(
         schema2_entry(

@@ -31,10 +31,10 @@ def test_annotation_names_file_line_and_title():
 
 
 def test_annotation_escapes_values_that_would_split_the_command():
-    problem = Problem("data/a,b.yaml", 3, "x", "use_cases[0]", "100%: bad\nvalue")
+    problem = Problem("data/a,b.yaml", 3, "x\x1b[2J", "use_cases[0]", "100%: bad\nvalue")
     assert (
         annotation(problem)
-        == "::error file=data/a%2Cb.yaml,line=3,title=x%3A use_cases[0]::100%25: bad%0Avalue"
+        == "::error file=data/a%2Cb.yaml,line=3,title=x\\x1b[2J%3A use_cases[0]::100%25: bad\\nvalue"
     )
 
 

@@ -75,7 +75,7 @@ def check(urls: list[str], settings: Settings, waits: list[float] | None = None)
 
 
 def test_catalogue_links_are_collected_once_with_every_place(catalogue: Path, web: FakeWeb):
-    links, problems = catalogue_links(catalogue)
+    links, problems = catalogue_links(catalogue, allowed_hosts={"127.0.0.1"})
     assert problems == []
     ok = links[f"{web.base}/ok"]
     assert [(o.entry, o.field) for o in ok] == [
@@ -91,7 +91,7 @@ def test_catalogue_links_are_collected_once_with_every_place(catalogue: Path, we
 
 
 def test_each_url_is_classified_and_requested_once(catalogue: Path, web: FakeWeb, ca_bundle: Path):
-    links, _ = catalogue_links(catalogue)
+    links, _ = catalogue_links(catalogue, allowed_hosts={"127.0.0.1"})
     waits: list[float] = []
     results = by_url(check_links(links, None, fast(ca_bundle), waits.append), web)
 
@@ -296,7 +296,7 @@ def run_night(
     reports = tmp_path / "reports"
     status = ohm_main(
         [
-            "links", "--catalogue", str(catalogue), "--no-site", "--today", day,
+            "links", "--catalogue", str(catalogue), "--no-site", "--today", day, "--allow-host", "127.0.0.1",
             "--report-dir", str(reports), "--history", str(reports / "history.json"),
             "--ca-bundle", str(ca_bundle), "--timeout", "1", "--retries", "1", "--backoff", "0",
             "--broken-after", "3", "--per-host-rate", "50", *extra,
@@ -337,6 +337,7 @@ def test_a_pull_request_check_survives_a_malformed_location(ca_bundle: Path, tmp
     reports = tmp_path / "reports"
     status = ohm_main(
         ["links", "--catalogue", str(catalogue), "--entry", "example-asr", "--report-dir", str(reports),
+         "--allow-host", "127.0.0.1",
          "--ca-bundle", str(ca_bundle), "--timeout", "1", "--per-host-rate", "50"]
     )  # fmt: skip
     report = json.loads((reports / "report.json").read_text(encoding="utf-8"))
@@ -474,9 +475,14 @@ def test_the_built_site_has_no_broken_internal_links(
     tmp_path: Path, catalogue: Path, web: FakeWeb, ca_bundle: Path
 ):
     project = make_project(tmp_path / "project", catalogue.read_text(encoding="utf-8"))
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - ohm:\n", "  - ohm:\n      allow_hosts: 127.0.0.1\n"),
+        encoding="utf-8",
+    )
     build = run_mkdocs(project)
     assert build.returncode == 0, build.stderr
-    links, _ = catalogue_links(catalogue)
+    links, _ = catalogue_links(catalogue, allowed_hosts={"127.0.0.1"})
     results = check_links(links, project / "site", fast(ca_bundle), lambda _: None)
 
     assert not [r.url for r in results if r.url.startswith("data:")], "the theme's inline icons are not links"
@@ -537,7 +543,16 @@ def test_a_run_without_network_changes_nothing(tmp_path: Path, capsys):
     catalogue = tmp_path / "models.yaml"
     catalogue.write_text(text, encoding="utf-8")
     history = tmp_path / "history.json"
-    args = ["links", "--catalogue", str(catalogue), "--no-site", "--history", str(history)]
+    args = [
+        "links",
+        "--catalogue",
+        str(catalogue),
+        "--no-site",
+        "--history",
+        str(history),
+        "--allow-host",
+        "127.0.0.1",
+    ]
     status = ohm_main([*args, "--report-dir", str(tmp_path), "--retries", "0", "--timeout", "1"])
     assert status == 2
     assert "network looks down" in capsys.readouterr().err

@@ -6,7 +6,7 @@ import datetime
 
 from ohm.catalog.load import load_catalogue
 from ohm.catalog.questions import Interview, slug_of
-from ohm.catalog.validate import https_url_problem
+from ohm.catalog.urls import url_problem
 
 from .conftest import SMALL_CATALOGUE
 
@@ -78,7 +78,7 @@ def test_given_fields_are_not_asked():
 
 def test_bad_answers_are_explained_and_asked_again():
     person = Person("http://example.org", "https://example.org/x")
-    answer = interview(person).ask("Link", https_url_problem)
+    answer = interview(person).ask("Link", url_problem)
     assert answer == "https://example.org/x"
     assert person.shown == ["  must start with https:// (plain http:// is not accepted)"]
 

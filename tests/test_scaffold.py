@@ -173,7 +173,8 @@ def test_an_invalid_entry_is_refused_with_every_problem_and_nothing_written(tmp_
     assert any("beta-seg: links.repository: must start with https://" in m for m in messages)
     assert all(problem.line is None for problem in refused.value.problems)  # the new file does not exist
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["models.yaml"]  # no temporary file left
+    # No temporary file left; the lock file stays, as lock files do.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".models.yaml.lock", "models.yaml"]
 
 
 def test_a_taken_id_is_refused_naming_the_line_it_is_on(tmp_path):

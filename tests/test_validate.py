@@ -12,7 +12,9 @@ import pytest
 
 from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
 from ohm.catalog.load import display_name, load_catalogue
-from ohm.catalog.validate import https_url_problem, plain_text_problem, validate
+from ohm.catalog.text import plain_text_problem
+from ohm.catalog.urls import url_problem
+from ohm.catalog.validate import validate
 
 from .conftest import FIXTURES, MINIMAL_CATALOGUE, SMALL_CATALOGUE
 
@@ -87,7 +89,7 @@ def test_good_catalogues_have_no_problems(path: Path):
     ],
 )
 def test_https_url_rules(url: str, problem: str | None):
-    assert https_url_problem(url) == problem
+    assert url_problem(url) == problem
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_https_url_rules(url: str, problem: str | None):
         ),
         ("closing </div> tag", "must be plain text: HTML like '</div>' is not allowed"),
         ("comment <!-- x -->", "must be plain text: HTML like '<!-- x -->' is not allowed"),
-        ("bell \x07 char", "must not contain control characters"),
+        ("bell \x07 char", "must not contain control characters (U+0007)"),
     ],
 )
 def test_plain_text_rules(text: str, problem: str | None):

@@ -1,7 +1,8 @@
 """The catalogue's verbs of the `ohm` command: validate, render, export, new, changed.
 
 Exit status: 0 when the catalogue is good, 1 when it has problems (each
-printed on its own line), 2 when the command line itself is wrong.
+printed on its own line), 2 when the command line itself is wrong or a file
+cannot be read or written (one line saying which and why; see ohm/cli.py).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import read_catalogue, vocabulary
+from ohm.files import OutputFolderError
+
+from . import protected_folders, read_catalogue, vocabulary
 from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
 from .export import EXPORTS, write_file
 from .field_reference import FIELD_OPTIONS
 from .github import annotation
 from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
-from .problems import Problem
+from .problems import Problem, printable
 from .questions import Interview, slug_of
 from .render import render_pages, write_pages
 from .scaffold import ScaffoldError, add_entry, entry_lines
@@ -51,8 +54,12 @@ def render_command(args: argparse.Namespace) -> int:
         return _report(problems)
     assert catalogue is not None
     pages = render_pages(catalogue)
-    write_pages(pages, args.out)
-    print(f"Wrote {len(pages)} pages to {display_name(args.out)}.")
+    try:
+        write_pages(pages, args.out, protected=protected_folders(args.catalogue))
+    except OutputFolderError as error:
+        print(f"render: {printable(str(error))}; nothing was written", file=sys.stderr)
+        return 2
+    print(f"Wrote {len(pages)} pages to {printable(display_name(args.out))}.")
     return 0
 
 
@@ -69,6 +76,9 @@ def export_command(args: argparse.Namespace) -> int:
 
 def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
     content = EXPORTS[args.format](catalogue)
+    if args.out is not None and args.out.is_dir():
+        print(f"export: {printable(display_name(args.out))} is a folder; give a file name", file=sys.stderr)
+        return 2
     if args.out is None:
         sys.stdout.write(content)
         return 0
@@ -172,7 +182,7 @@ def complete_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 def new_command(args: argparse.Namespace) -> int:
     entry = entry_from_options(args)
-    asking = sys.stdin.isatty() and not args.no_input
+    asking = sys.stdin is not None and sys.stdin.isatty() and not args.no_input
     if asking:
         current = _catalogue_data(args.catalogue)
         if current is None:
@@ -189,6 +199,13 @@ def new_command(args: argparse.Namespace) -> int:
         )
         return 2
     complete_entry(entry)
+    if not entry["id"]:
+        print(
+            f"new: the name {printable(entry['name'])!r} has no letter or digit to make an id of; "
+            "give one with --id",
+            file=sys.stderr,
+        )
+        return 2
     try:
         insertion = add_entry(args.catalogue, entry, write=not args.dry_run)
     except ScaffoldError as error:
@@ -220,7 +237,10 @@ def _option_for(field: str | None) -> str | None:
 
 
 def _ask(prompt: str) -> str:
-    return input(prompt)
+    answer = input(prompt)
+    if any("\udc80" <= char <= "\udcff" for char in answer):  # bytes a non-UTF-8 terminal sent
+        raise UnicodeDecodeError("utf-8", answer.encode("utf-8", "surrogateescape"), 0, 1, "not UTF-8")
+    return answer
 
 
 def _catalogue_data(path: Path) -> dict[str, Any] | None:
@@ -254,7 +274,8 @@ def changed_command(args: argparse.Namespace) -> int:
         base = loaded_base.data
     changes = compare(base, head.data)
     if args.format == "ids":
-        print("\n".join(changes.ids_to_check), end="\n" if changes.ids_to_check else "")
+        ids = [printable(entry_id) for entry_id in changes.ids_to_check]
+        print("\n".join(ids), end="\n" if ids else "")
     elif args.format == "json":
         print(json.dumps(_changes_json(changes), indent=2))
     else:

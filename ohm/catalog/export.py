@@ -5,7 +5,8 @@ Three exports, all from the validated Catalogue like the pages:
 - `models.json`: every field of every entry, in a documented shape with a
   `schema_version` that changes only when a field is renamed or removed;
 - `models.csv`: one row per model, columns in a fixed order, lists joined
-  with "; " (the JSON is the lossless one);
+  with "; " (the JSON is the lossless one); a cell that a spreadsheet would
+  read as a formula gets a leading `'` (see `spreadsheet_cell`);
 - `MODELS.md`: a Markdown list by category, like the list the catalogue
   started from, for people who read the repository rather than the site.
 
@@ -28,6 +29,7 @@ from ohm.files import replace_file
 from . import vocabulary
 from .catalogue import LINK_LABELS, Catalogue, Model
 from .field_reference import field_reference_markdown
+from .pages import model_page_url
 from .render import TEMPLATES_DIR, make_environment
 
 # Bump only when a field is renamed, removed or changes meaning; adding a field keeps it.
@@ -77,9 +79,8 @@ CSV_COLUMNS = [
 ]
 
 
-def model_page_url(model: Model) -> str:
-    """The model's page, relative to the root of the site."""
-    return f"models/{model.id}/"
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _by_id(catalogue: Catalogue) -> list[Model]:
@@ -158,7 +159,7 @@ def model_record(model: Model) -> dict[str, Any]:
         "verified": model.verified,
         "verified_revision": model.verified_revision,
         "sources": list(model.sources),
-        "page": model_page_url(model),
+        "page": model_page_url(model.id),
     }
 
 
@@ -209,7 +210,7 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
         ),
         "regulatory": _names(record["regulatory"], lambda r: f"{r['jurisdiction']}: {r['status']}"),
     }
-    return {column: _cell(row[column]) for column in CSV_COLUMNS}
+    return {column: spreadsheet_cell(_cell(row[column])) for column in CSV_COLUMNS}
 
 
 def _variant_cell(variant: dict[str, Any]) -> str:
@@ -230,6 +231,17 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+def _one_kind_of_line_break(text: str) -> str:
+    # The csv module quotes a cell with "\n" (our line terminator) but not one with a lone "\r".
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text`, with a `'` in front if a spreadsheet would run it as a formula (`=HYPERLINK(...)`)."""
+    cell = f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return _one_kind_of_line_break(cell)
 
 
 def models_markdown(catalogue: Catalogue, templates_dir: Path = TEMPLATES_DIR) -> str:

@@ -12,7 +12,7 @@ in the message `%`, CR and LF; in a property also `:` and `,`.
 
 from __future__ import annotations
 
-from .problems import Problem
+from .problems import Problem, printable
 
 _DATA_ESCAPES = {"%": "%25", "\r": "%0D", "\n": "%0A"}
 _PROPERTY_ESCAPES = {**_DATA_ESCAPES, ":": "%3A", ",": "%2C"}
@@ -41,7 +41,11 @@ def annotation(problem: Problem) -> str:
     The title names the entry and field, the message says what is wrong; a problem
     without a line (a missing file) is annotated on the file as a whole.
     """
-    title = ": ".join(part for part in (problem.entry, problem.field) if part) or "catalogue"
+    title = ": ".join(printable(part) for part in (problem.entry, problem.field) if part) or "catalogue"
     return workflow_command(
-        "error", problem.message, file=problem.file.replace("\\", "/"), line=problem.line, title=title
+        "error",
+        printable(problem.message),
+        file=printable(problem.file.replace("\\", "/")),
+        line=problem.line,
+        title=title,
     )

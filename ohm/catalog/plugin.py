@@ -8,6 +8,12 @@ files, and puts them in the navigation: Home, then each category with its
 models, then the tasks. A bad catalogue stops the build before the site folder
 is touched, with every problem on its own line.
 
+Text from the catalogue reaches the theme's HTML in two places that are not
+Markdown: the navigation and the page metadata (the `<title>` and the
+description). Material prints both as they are, so they are escaped for HTML
+here; page metadata is set from the plugin rather than written as front
+matter, so that no field value can break it.
+
 When the site knows its repository (REPO_URL), generated pages get an edit
 link to the catalogue, and pages included from elsewhere (docs/contributing.md
 includes CONTRIBUTING.md) get one to the file they include; without a
@@ -39,15 +45,8 @@ from ohm.catalog import read_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.catalog.edit_links import INCLUDED_FROM, edit_path
 from ohm.catalog.export import SITE_FILES
-from ohm.catalog.render import (
-    INDEX_PAGE,
-    TASKS_PAGE,
-    Repository,
-    category_page,
-    model_page,
-    render_pages,
-    task_page,
-)
+from ohm.catalog.pages import INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
+from ohm.catalog.render import Repository, html_text, page_meta, render_pages
 from ohm.freshness.report import FreshnessError
 from ohm.freshness.site import SiteFreshness, read_site_freshness
 
@@ -61,18 +60,26 @@ class CataloguePluginConfig(Config):
     catalogue = config_options.Type(str, default="data/models.yaml")
     templates = config_options.Type(str, default="templates")
     freshness = config_options.Optional(config_options.Type(str))  # freshness.json of `ohm freshness`
+    # Hosts that links may name although they are internal, comma-separated: only for
+    # testing the link check against a server on this machine (see ohm/catalog/urls.py).
+    allow_hosts = config_options.Type(str, default="")
 
 
 class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
     def __init__(self) -> None:
         self.generated: dict[str, str] = {}
+        self.meta: dict[str, dict[str, str | list[str]]] = {}
         self.repository: Repository | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
         return Path(config.config_file_path).resolve().parent / relative
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        catalogue, problems = read_catalogue(self._path(config, self.config.catalogue))
+        allowed_hosts = {host.strip() for host in self.config.allow_hosts.split(",") if host.strip()}
+        try:
+            catalogue, problems = read_catalogue(self._path(config, self.config.catalogue), allowed_hosts)
+        except (OSError, UnicodeError) as error:
+            raise PluginError(f"cannot read the catalogue: {error}") from error
         if problems:
             for problem in problems:
                 log.error(str(problem))
@@ -84,6 +91,7 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
         templates = self._path(config, self.config.templates)
         self.generated = render_pages(catalogue, templates, self.repository, self._freshness(config))
         self.generated.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+        self.meta = page_meta(catalogue)
         config.nav = [*catalogue_nav(catalogue), *(config.nav or [])]
         return config
 
@@ -107,6 +115,11 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
             files.append(File.generated(config, path, content=content))
         return files
 
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        meta = self.meta.get(page.file.src_uri, {})
+        page.meta.update({key: _for_html(value) for key, value in meta.items()})
+        return markdown
+
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         # A generated page has no file in docs/ to edit: its source is the catalogue.
         if page.file.src_uri in self.generated:
@@ -121,19 +134,29 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
         return server
 
 
+def _for_html(value: str | list[str]) -> str | list[str]:
+    return [html_text(item) for item in value] if isinstance(value, list) else html_text(value)
+
+
 def catalogue_nav(catalogue: Catalogue) -> list[dict]:
-    """Home; Models: each category (its overview, then its models); Tasks: all, then each."""
+    """Home; Models: each category (its overview, then its models); Tasks: all, then each.
+
+    Titles are escaped for HTML: the theme prints navigation titles as they are.
+    """
     models = [
         {
-            category.title: [
+            html_text(category.title): [
                 {"Overview": category_page(category.id)},
-                *({model.name: model_page(model.id)} for model in category.models),
+                *({html_text(model.name): model_page(model.id)} for model in category.models),
             ]
         }
         for category in catalogue.categories
     ]
     nav: list[dict] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
-        tasks = [{"All tasks": TASKS_PAGE}, *({task.title: task_page(task.id)} for task in catalogue.tasks)]
+        tasks = [
+            {"All tasks": TASKS_PAGE},
+            *({html_text(task.title): task_page(task.id)} for task in catalogue.tasks),
+        ]
         nav.append({"Tasks": tasks})
     return nav

@@ -24,9 +24,28 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One physical line: characters that could start another line or move the cursor are escaped."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         parts = [where, self.entry, self.field, self.message]
-        return ": ".join(part for part in parts if part)
+        return ": ".join(printable(part) for part in parts if part)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with every character that is not printable (line breaks, escape codes, invisible
+    and bidirectional controls, lone surrogates) written as a Python escape such as `\\x1b`."""
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def format_field(path: Path) -> str | None:

@@ -15,7 +15,8 @@ from typing import Any
 
 from . import vocabulary
 from .catalogue import most_restrictive
-from .validate import https_url_problem, plain_text_problem
+from .text import plain_line_problem, plain_text_problem
+from .urls import url_problem
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -47,11 +48,11 @@ def slug_of(name: str) -> str:
 # --- Checks of one answer ----------------------------------------------------------------
 
 
-def check_text(limit: int) -> Check:
+def check_text(limit: int, one_line: bool = False) -> Check:
     def check(answer: str) -> str | None:
         if len(answer) > limit:
             return f"is too long ({len(answer)} characters, at most {limit})"
-        return plain_text_problem(answer)
+        return plain_line_problem(answer) if one_line else plain_text_problem(answer)
 
     return check
 
@@ -115,7 +116,11 @@ class Interview:
         """One answer that passes `check`; an empty answer takes the default, or skips if optional."""
         shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
         while True:
-            answer = self.ask_line(shown).strip()
+            try:
+                answer = self.ask_line(shown).strip()
+            except UnicodeDecodeError:
+                self.say("  that was not UTF-8 text; set the terminal to UTF-8 and type it again")
+                continue
             if not answer and default:
                 answer = default
             if not answer and not required:
@@ -165,14 +170,16 @@ class Interview:
         ]
 
     def _ask_name(self, entry: dict[str, Any]) -> None:
-        entry["name"] = self.ask("Name of the model", check_text(120))
+        entry["name"] = self.ask("Name of the model", check_text(120, one_line=True))
 
     def _ask_id(self, entry: dict[str, Any]) -> None:
         taken = {m.get("id") for m in self.catalogue.get("models", []) if isinstance(m, dict)}
         entry["id"] = self.ask("Id (unique, used in page addresses)", check_id(taken), slug_of(entry["name"]))
 
     def _ask_developer(self, entry: dict[str, Any]) -> None:
-        entry["developer"] = self.ask("Developer (organisation or group that publishes it)", check_text(120))
+        entry["developer"] = self.ask(
+            "Developer (organisation or group that publishes it)", check_text(120, one_line=True)
+        )
 
     def choose(self, prompt: str, choices: list[tuple[str, str]]) -> str:
         """One of `choices` (value, description), answered by its number or its value."""
@@ -232,7 +239,7 @@ class Interview:
         links: dict[str, str] = {}
         while not links:
             for kind, prompt in vocabulary.link_kinds().items():
-                answer = self.ask(f"  {prompt}", https_url_problem, required=False)
+                answer = self.ask(f"  {prompt}", url_problem, required=False)
                 if answer:
                     links[kind] = answer
             if not links:
@@ -283,7 +290,7 @@ class Interview:
     def _ask_sources(self, entry: dict[str, Any]) -> None:
         entry["sources"] = self.ask_many(
             "Sources you read the facts from: model card, LICENSE file, paper (https://)",
-            https_url_problem,
+            url_problem,
             True,
         )
 

@@ -10,17 +10,18 @@ The comparison table is HTML inside Markdown (see markdown_captions.py):
 its cells use the `html` filter, which escapes for HTML instead.
 
 Pages come back as {path inside docs: Markdown}; `write_pages` puts them on
-disk all at once or not at all.
+disk all at once or not at all. What a page says about itself (its title, its
+description, that the home page hides the navigation) is not written into the
+Markdown as front matter, which a field value could break: `page_meta` gives
+it as data, and the MkDocs plugin sets it on each page.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import re
-import shutil
-import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,14 +30,14 @@ from urllib.parse import quote, urljoin
 import jinja2
 from markupsafe import Markup
 
+from ohm.files import check_output_folder, replace_folder
+
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_ANSWERS, Catalogue, Model
+from .pages import INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
 
 if TYPE_CHECKING:
     from ohm.freshness.site import SiteFreshness
-
-INDEX_PAGE = "index.md"
-TASKS_PAGE = "tasks/index.md"
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -44,8 +45,11 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 # mkdocs.yml enables); each is backslash-escaped. `& < >` become entities.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
 # What only means something at the start of a line: headings, lists, quotes,
-# setext underlines, definition lists.
-_LINE_START_SPECIAL = re.compile(r"^([-+*=>:#]|\d+(?=[.)]))")
+# admonitions (`!!! danger`), setext underlines, definition lists.
+_LINE_START_SPECIAL = re.compile(r"^([-+*=>:#!]|\d+(?=[.)]))")
+# Python-Markdown takes a backslash before these as an escape; before `=` and `:` it would
+# show, so those become character references instead.
+_BACKSLASH_ESCAPABLE = set("-+*>#!")
 
 
 def markdown_text(value: object) -> str:
@@ -56,8 +60,10 @@ def markdown_text(value: object) -> str:
     match = _LINE_START_SPECIAL.match(text)
     if match and match.group(1).isdigit():  # "1. text" would start a list
         text = text[: match.end()] + "\\" + text[match.end() :]
-    elif match:
+    elif match and match.group(1) in _BACKSLASH_ESCAPABLE:
         text = "\\" + text
+    elif match:
+        text = f"&#{ord(text[0])};{text[1:]}"
     return text
 
 
@@ -165,16 +171,18 @@ def render_pages(
     return pages
 
 
-def category_page(category_id: str) -> str:
-    return f"{category_id}.md"
-
-
-def model_page(model_id: str) -> str:
-    return f"models/{model_id}.md"
-
-
-def task_page(task_id: str) -> str:
-    return f"tasks/{task_id}.md"
+def page_meta(catalogue: Catalogue) -> dict[str, dict[str, str | list[str]]]:
+    """Metadata of the generated pages, by page, as plain text (escape it where it lands)."""
+    meta: dict[str, dict[str, str | list[str]]] = {INDEX_PAGE: {"hide": ["navigation", "toc"]}}
+    for category in catalogue.categories:
+        meta[category_page(category.id)] = {"title": category.title}
+    for model in catalogue.models:
+        meta[model_page(model.id)] = {"title": model.name, "description": model.description}
+    if catalogue.tasks:
+        meta[TASKS_PAGE] = {"title": "Tasks"}
+    for task in catalogue.tasks:
+        meta[task_page(task.id)] = {"title": task.title}
+    return meta
 
 
 def link_from(target: str, page: str) -> Markup:
@@ -242,23 +250,18 @@ def filter_options(catalogue: Catalogue, models: tuple[Model, ...]) -> dict[str,
     }
 
 
-def write_pages(pages: dict[str, str], out_dir: Path) -> None:
-    """Replace `out_dir` with exactly `pages`; on any failure the old folder stays as it was."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
+def write_pages(pages: dict[str, str], out_dir: Path, protected: Mapping[Path, str] | None = None) -> None:
+    """Replace `out_dir` with exactly `pages`; on any failure the old folder stays as it was.
+
+    `out_dir` must be new, empty or written by this function before (OutputFolderError if
+    not), and must neither be nor hold a `protected` folder.
+    """
+    out_dir = check_output_folder(out_dir, protected or {})
+
+    def fill(folder: Path) -> None:
         for relative, content in pages.items():
-            target = staging / relative
+            target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8", newline="\n")
-        if out_dir.exists():
-            retired = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-            out_dir.rename(retired)
-            staging.rename(out_dir)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    replace_folder(out_dir, fill)

@@ -12,6 +12,10 @@ between two lines:
 Before anything is written, the whole new text goes through the same load and
 validate stages as the site build, and must read back as exactly the old
 entries plus the new one. Only then is the file replaced, atomically.
+
+Reading, checking and replacing happen under a lock on the catalogue, so two
+`ohm new` at once take turns: the second adds its entry to the file the first
+wrote, and no entry is lost.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from filelock import FileLock, Timeout
 
 from ohm.files import replace_file
 
@@ -34,6 +39,7 @@ from .validate import validate
 # Short lists of simple words read best on one line: `modalities: [text, image]`.
 FLOW_LISTS = {"modalities", "parameters", "tasks", "languages", "imaging_modalities", "formats"}
 
+LOCK_WAIT_SECONDS = 60  # how long to wait for another `ohm new` to finish
 WRAP_WIDTH = 100  # folded text is wrapped to this many characters per line, like the file's own
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # what PyYAML counts as a new line
 _SIMPLE_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+-]*")
@@ -281,6 +287,26 @@ def _insert_into_empty_list(text: str, node: yaml.SequenceNode, body: list[str],
 
 def add_entry(path: Path, entry: dict[str, Any], write: bool = True) -> Insertion:
     """Insert `entry` into the catalogue at `path`, validated; raises ScaffoldError if it cannot be."""
+    if not write:
+        return _insert(path, entry, write)
+    lock = FileLock(lock_file(path), timeout=LOCK_WAIT_SECONDS)
+    try:
+        with lock:
+            return _insert(path, entry, write)
+    except Timeout as error:
+        raise ScaffoldError(
+            f"another command has been changing {display_name(path)} for {LOCK_WAIT_SECONDS} s "
+            f"(lock file {display_name(lock_file(path))}); nothing was written, try again"
+        ) from error
+
+
+def lock_file(path: Path) -> Path:
+    """The file whose lock every writer of the catalogue at `path` holds."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+def _insert(path: Path, entry: dict[str, Any], write: bool) -> Insertion:
     name = display_name(path)
     raw = _read(path, name)
     text = raw.decode("utf-8")

@@ -18,79 +18,55 @@ import contextlib
 import datetime
 import difflib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import jsonschema
 
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_ANSWERS, commercial_use_of
 from .load import LoadedCatalogue
+from .pages import PAGE_OF_SECTION, address, address_taken_by_generated_pages
 from .problems import Path, Problem
+from .text import plain_line_problem, plain_text_problem, same_name_key, single_line_problem
+from .urls import url_problem
 
 SCHEMA_FILE = vocabulary.SCHEMA_FILE
 
 Report = Callable[[Path, str], None]
 
 
-def validate(loaded: LoadedCatalogue) -> list[Problem]:
-    """Every problem in the catalogue (load problems included), in file order."""
+def validate(loaded: LoadedCatalogue, allowed_hosts: Iterable[str] = ()) -> list[Problem]:
+    """Every problem in the catalogue (load problems included), in file order.
+
+    `allowed_hosts` are accepted in links although they are internal (see urls.py).
+    """
     problems = set(loaded.problems)
     if loaded.data is not None:
-        problems.update(schema_problems(loaded))
+        problems.update(schema_problems(loaded, frozenset(allowed_hosts)))
         problems.update(semantic_problems(loaded))
     return sorted(problems, key=lambda p: (p.line or 0, p.entry or "", p.field or "", p.message))
 
 
 # --- Field formats shared by the schema and the checks -----------------------------
-
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_UNSAFE_URL_CHARS = re.compile(r"[\s<>\"'`{}|\\^\x00-\x1f\x7f]")
-_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The rules themselves live in text.py (text fields) and urls.py (links).
 
 
-def https_url_problem(url: str) -> str | None:
-    """Why `url` is not an acceptable catalogue link, or None if it is."""
-    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
-    if scheme in {"javascript", "data", "vbscript", "file"}:
-        return f"{scheme}: links are not allowed; use an https:// address"
-    if scheme == "http":
-        return "must start with https:// (plain http:// is not accepted)"
-    if not url.startswith("https://"):
-        return "must start with https://"
-    if _UNSAFE_URL_CHARS.search(url):
-        return "must not contain spaces, quotes or angle brackets; percent-encode them"
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        return "must not contain a user name or password"
-    host = parts.hostname or ""
-    labels = host.split(".")
-    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
-        return f"is not a well-formed address: {host or 'no'} host name"
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "is not a well-formed address: bad port number"
-    return None
+def custom_formats(allowed_hosts: frozenset[str] = frozenset()) -> dict[str, Callable[[str], str | None]]:
+    """The schema's own formats: name -> the function that says what is wrong with a value."""
+    return {
+        "https-url": lambda url: url_problem(url, allowed_hosts),
+        "plain-text": plain_text_problem,
+        "plain-line": plain_line_problem,
+        "single-line": single_line_problem,
+    }
 
 
-def plain_text_problem(text: str) -> str | None:
-    tag = _HTML_TAG.search(text)
-    if tag:
-        return f"must be plain text: HTML like {tag.group(0)!r} is not allowed"
-    if _CONTROL_CHARS.search(text):
-        return "must not contain control characters"
-    return None
+CUSTOM_FORMATS = frozenset(custom_formats())
 
 
-CUSTOM_FORMATS = {"https-url": https_url_problem, "plain-text": plain_text_problem}
-
-
-def _format_checker() -> jsonschema.FormatChecker:
+def _format_checker(allowed_hosts: frozenset[str]) -> jsonschema.FormatChecker:
     checker = jsonschema.FormatChecker(formats=["date"])
 
     def check_with(problem_of: Callable[[str], str | None]) -> Callable[[object], bool]:
@@ -102,7 +78,7 @@ def _format_checker() -> jsonschema.FormatChecker:
 
         return check
 
-    for name, problem_of in CUSTOM_FORMATS.items():
+    for name, problem_of in custom_formats(allowed_hosts).items():
         checker.checks(name, raises=ValueError)(check_with(problem_of))
     return checker
 
@@ -111,16 +87,26 @@ def _format_checker() -> jsonschema.FormatChecker:
 
 
 @cache
-def _validator() -> jsonschema.protocols.Validator:
+def _validator(allowed_hosts: frozenset[str] = frozenset()) -> jsonschema.protocols.Validator:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=_format_checker())
+    return cls(schema, format_checker=_format_checker(allowed_hosts))
 
 
-def schema_problems(loaded: LoadedCatalogue) -> list[Problem]:
+def schema_problems(loaded: LoadedCatalogue, allowed_hosts: frozenset[str] = frozenset()) -> list[Problem]:
+    errors = list(_validator(allowed_hosts).iter_errors(loaded.data))
+    # Python's `$` matches before a final line break, so "bad-id\n" passes a pattern; the
+    # single-line format says what is wrong instead, and the pattern's message would only repeat it.
+    not_one_line = {
+        tuple(error.absolute_path)
+        for error in errors
+        if error.validator == "format" and error.validator_value == "single-line"
+    }
     problems = []
-    for error in _validator().iter_errors(loaded.data):
+    for error in errors:
+        if error.validator == "pattern" and tuple(error.absolute_path) in not_one_line:
+            continue
         for path, message in _reword(error):
             problems.append(loaded.problem(path, message))
     return problems
@@ -142,9 +128,11 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
     instance, schema, keyword = error.instance, error.schema, error.validator
     if keyword == "required":
         present = list(instance) if isinstance(instance, dict) else []
+        unknown = [name for name in present if name not in schema.get("properties", {})]
         for name in error.validator_value:
-            # A misspelt key is reported once, as unknown with a suggestion.
-            if name not in present and not _did_you_mean(name, present):
+            # A misspelt key is reported once, as unknown with a suggestion; a field that is
+            # simply absent is missing, however much it looks like another field that is there.
+            if name not in present and not _did_you_mean(name, unknown):
                 yield (*path, name), "required field is missing" + _what_to_add(path, name)
     elif keyword == "additionalProperties":
         known = sorted(schema.get("properties", {}))
@@ -226,8 +214,9 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def _did_you_mean(word: object, choices: Iterable[object]) -> str:
+    # Keys that YAML reads as numbers, booleans or null are compared as the text they were.
+    close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -260,17 +249,21 @@ def _text(entry: dict[str, Any], key: str) -> str | None:
 def _report_duplicates(
     loaded: LoadedCatalogue, report: Report, items: Iterable[tuple[Path, str | None]], what: str
 ) -> None:
-    """Report every item whose key was already used by an earlier item."""
-    first: dict[str, Path] = {}
+    """Report every item whose key was already used by an earlier item, or by one that looks the same."""
+    first: dict[str, tuple[Path, str]] = {}
     for path, key in items:
         if key is None:
             continue
-        normalised = key.casefold().strip()
-        if normalised in first:
-            line = loaded.line_of(first[normalised])
+        same = same_name_key(key)
+        if same not in first:
+            first[same] = (path, key)
+            continue
+        earlier_path, earlier = first[same]
+        line = loaded.line_of(earlier_path)
+        if key.casefold() == earlier.casefold():
             report(path, f"duplicate {what} {key!r} (already used on line {line})")
         else:
-            first[normalised] = path
+            report(path, f"duplicate {what} {key!r}: it looks the same as {earlier!r} on line {line}")
 
 
 def check_unique_model_ids_and_names(loaded: LoadedCatalogue, report: Report) -> None:
@@ -444,8 +437,23 @@ def check_verified_date_is_not_in_the_future(loaded: LoadedCatalogue, report: Re
             report(("models", i, "verified"), "is in the future: use the day you checked the facts")
 
 
+def check_pages_do_not_collide(loaded: LoadedCatalogue, report: Report) -> None:
+    """An id must not give its page the address of a generated page (category `index`: the home page)."""
+    for section, page_of in PAGE_OF_SECTION.items():
+        for i, item in _entries(loaded.data, section):
+            entry_id = _text(item, "id")
+            taken_by = address_taken_by_generated_pages(section, entry_id) if entry_id else None
+            if taken_by:
+                report(
+                    (section, i, "id"),
+                    f"{entry_id!r} is taken: its page would replace {taken_by} at "
+                    f"/{address(page_of(entry_id))}; choose another id",
+                )
+
+
 SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_unique_model_ids_and_names,
+    check_pages_do_not_collide,
     check_unique_declarations,
     check_categories_are_declared,
     check_tasks_are_declared,

@@ -1,6 +1,6 @@
 """The freshness check: has upstream changed since each entry was verified?
 
-entries.py    what the check reads from an entry, in schema 2 or schema 1
+entries.py    what the check reads from an entry
 upstream.py   the Hugging Face Hub and GitHub answers it reads (client.py: requests, ETags, rate limits)
 licences.py   upstream licence ids translated into the catalogue's
 findings.py   the comparison: licence-changed, gated-changed, archived, inactive, ...

@@ -1,10 +1,8 @@
-"""What the freshness check needs from a catalogue entry, whichever schema the entry is written in.
+"""What the freshness check needs from a catalogue entry.
 
-Schema 2 names a licence per artefact (`licenses: {weights, code, training_data}`),
-an `access` level, `verified_revision` and `variants`; schema 1 has one
-`license: {id}` for the whole entry. Every read of an entry goes through
-`entry_facts`, which tries schema 2 first and falls back to schema 1, so the
-rest of the stage does not care which one it was given.
+An entry names a licence per artefact (`licenses: {weights, code, training_data}`),
+an `access` level, `verified_revision` and `variants`. Every read of an entry goes
+through `entry_facts`, so the rest of the stage works on these few facts only.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from ohm.catalog.validate import validate
 
 @dataclass(frozen=True)
 class Licence:
-    field: str  # where the catalogue states it: "licenses.weights", or "license" in schema 1
+    field: str  # where the catalogue states it: "licenses.weights", "licenses.code", "variants[NAME].license"
     id: str
 
 
@@ -39,7 +37,7 @@ class Entry:
     name: str
     verified: str
     verified_revision: str | None
-    access: str | None  # open | registration | gated | credentialed; None in schema 1
+    access: str | None  # open | registration | gated | credentialed
     card: Card | None  # links.model_card
     variant_cards: tuple[Card, ...]
     repository: str | None  # links.repository
@@ -48,7 +46,9 @@ class Entry:
 
 def entry_facts(entry: dict[str, Any]) -> Entry:
     links = entry.get("links", {})
-    weights, code = _licences(entry, has_card="model_card" in links)
+    licences = entry.get("licenses", {})
+    weights = _licence("licenses.weights", licences.get("weights"))
+    code = _licence("licenses.code", licences.get("code"))
     card = Card("links.model_card", links["model_card"], weights) if "model_card" in links else None
     return Entry(
         id=entry["id"],
@@ -61,21 +61,6 @@ def entry_facts(entry: dict[str, Any]) -> Entry:
         repository=links.get("repository"),
         code_licence=code,
     )
-
-
-def _licences(entry: dict[str, Any], has_card: bool) -> tuple[Licence | None, Licence | None]:
-    """(weights, code) licences: schema 2's per-artefact ones, else schema 1's single one.
-
-    Schema 1's licence is the model's: the card's when there is a card, else the repository's.
-    """
-    per_artefact = entry.get("licenses")
-    if isinstance(per_artefact, dict):
-        return (
-            _licence("licenses.weights", per_artefact.get("weights")),
-            _licence("licenses.code", per_artefact.get("code")),
-        )
-    single = _licence("license", entry.get("license"))
-    return (single, None) if has_card else (None, single)
 
 
 def _licence(field: str, value: Any) -> Licence | None:

@@ -48,8 +48,6 @@ class SiteFreshness:
 
 
 def _source(field: str) -> str:
-    if field == "license":  # schema 1: one licence, read from the card or else the repository
-        return "Upstream"
     if field in ("licenses.code", "links.repository"):
         return "The repository"
     if field.startswith("variants["):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ohm.catalog import PROJECT_ROOT
-from ohm.files import replace_file
+from ohm.files import describe_error, replace_file
 
 from . import history as history_file
 from .check import CheckerError, check_links
@@ -36,7 +36,10 @@ EXIT_CLEAN, EXIT_NEW_BROKEN, EXIT_CHECKER_FAILED = 0, 1, 2
 def links_command(args: argparse.Namespace) -> int:
     try:
         return _check(args)
-    except (CheckerError, SettingsError, HistoryError, OSError) as error:
+    except OSError as error:
+        print(f"link check failed: {describe_error(error)}", file=sys.stderr)
+        return EXIT_CHECKER_FAILED
+    except (CheckerError, SettingsError, HistoryError) as error:
         print(f"link check failed: {error}", file=sys.stderr)
         return EXIT_CHECKER_FAILED
 
@@ -55,7 +58,9 @@ def _check(args: argparse.Namespace) -> int:
         run_budget_seconds=args.budget,
         host_budget_seconds=args.host_budget,
     )
-    links, problems = catalogue_links(args.catalogue, set(args.entry) if partial else None)
+    links, problems = catalogue_links(
+        args.catalogue, set(args.entry) if partial else None, allowed_hosts=args.allow_host
+    )
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -127,6 +132,13 @@ def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     check.add_argument("--budget", type=float, metavar="SECONDS", help="time budget of the whole check")
     check.add_argument(
         "--host-budget", type=float, metavar="SECONDS", help="seconds of answers one host may take in all"
+    )
+    check.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="accept links to HOST although it is an internal address (to test against a local server)",
     )
     check.add_argument("--broken-after", type=int, help="consecutive failing runs before a link is broken")
     check.set_defaults(run=links_command)

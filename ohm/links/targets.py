@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,14 @@ class Occurrence:
 
 
 def catalogue_links(
-    path: Path, only_entries: set[str] | None = None
+    path: Path, only_entries: set[str] | None = None, allowed_hosts: Collection[str] = ()
 ) -> tuple[dict[str, list[Occurrence]], list[Problem]]:
-    """{url: occurrences} of a valid catalogue (or its problems), optionally of some model ids only."""
+    """{url: occurrences} of a valid catalogue (or its problems), optionally of some model ids only.
+
+    `allowed_hosts` may be named in links although they are internal (a test server).
+    """
     loaded = load_catalogue(path)
-    problems = validate(loaded)
+    problems = validate(loaded, allowed_hosts)
     if problems:
         return {}, problems
     if only_entries is not None:
