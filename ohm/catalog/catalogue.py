@@ -20,20 +20,13 @@ LINK_LABELS = {
     "paper": "Paper",
 }
 
+# The answer to "may I use it commercially?", the same words on every page.
+# From most to least permissive: the order of the table's filter and sort.
 COMMERCIAL_USE_LABELS = {
     "allowed": "Allowed",
     "restricted": "Restricted",
+    "unclear": "Unclear",
     "not-allowed": "Not allowed",
-    "unclear": "Unclear",
-}
-
-# The answer to "may I use it commercially?", as tables and exports show it.
-# From most to least permissive: the order of the table's filter and sort.
-COMMERCIAL_USE_ANSWERS = {
-    "allowed": "Yes",
-    "restricted": "Restricted",
-    "unclear": "Unclear",
-    "not-allowed": "No",
 }
 
 
@@ -50,6 +43,8 @@ class Task:
     id: str
     title: str
     intro: str | None = None
+    # Other words people search with for its models (see `keywords` in the schema).
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,13 +82,9 @@ class Model:
         return COMMERCIAL_USE_LABELS[self.commercial_use]
 
     @property
-    def commercial_use_answer(self) -> str:
-        return COMMERCIAL_USE_ANSWERS[self.commercial_use]
-
-    @property
     def commercial_use_rank(self) -> int:
         """0 for allowed, up to the least permissive: how the table sorts this column."""
-        return list(COMMERCIAL_USE_ANSWERS).index(self.commercial_use)
+        return list(COMMERCIAL_USE_LABELS).index(self.commercial_use)
 
 
 @dataclass(frozen=True)
@@ -102,6 +93,7 @@ class Subcategory:
     title: str
     intro: str | None
     models: tuple[Model, ...]
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +102,7 @@ class Category:
     title: str
     intro: str
     subcategories: tuple[Subcategory, ...]
+    keywords: tuple[str, ...] = ()
 
     @property
     def models(self) -> tuple[Model, ...]:
@@ -131,6 +124,17 @@ class Catalogue:
     def category(self, category_id: str) -> Category:
         return next(category for category in self.categories if category.id == category_id)
 
+    def keywords(self, model: Model) -> tuple[str, ...]:
+        """The other words `model` is found under: those declared on its category, subcategory and tasks."""
+        category = self.category(model.category)
+        subcategory = next(sub for sub in category.subcategories if sub.id == model.subcategory)
+        words = [
+            *category.keywords,
+            *subcategory.keywords,
+            *(k for task in model.tasks for k in task.keywords),
+        ]
+        return tuple(dict.fromkeys(words))
+
     def models_for_task(self, task: Task) -> tuple[Model, ...]:
         """The models tagged with `task`, by name."""
         return tuple(sorted((m for m in self.models if task in m.tasks), key=_by_name))
@@ -151,7 +155,10 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
     `lines` (from the load stage) gives each model the line its entry starts on.
     """
     licenses = {item["id"]: License(**item) for item in data["licenses"]}
-    tasks = {item["id"]: Task(item["id"], item["title"], item.get("intro")) for item in data.get("tasks", [])}
+    tasks = {
+        item["id"]: Task(item["id"], item["title"], item.get("intro"), tuple(item.get("keywords", ())))
+        for item in data.get("tasks", [])
+    }
     lines = lines or {}
     models = sorted(
         (
@@ -173,9 +180,11 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
                     models=tuple(
                         m for m in models if m.category == category["id"] and m.subcategory == sub["id"]
                     ),
+                    keywords=tuple(sub.get("keywords", ())),
                 )
                 for sub in category["subcategories"]
             ),
+            keywords=tuple(category.get("keywords", ())),
         )
         for category in data["categories"]
     )

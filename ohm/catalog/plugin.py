@@ -44,6 +44,7 @@ from ohm.catalog.render import (
     render_pages,
     task_page,
 )
+from ohm.catalog.table import ALL_MODELS_PAGE, COMPARE_PAGE
 
 log = logging.getLogger("mkdocs.plugins.ohm")
 
@@ -103,7 +104,8 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict]:
-    """Home; Models: each category (its overview, then its models); Tasks: all, then each."""
+    """Home; Models: all models, the comparison, each category (its overview, then its models);
+    Tasks: all, then each."""
     models = [
         {
             category.title: [
@@ -113,6 +115,7 @@ def catalogue_nav(catalogue: Catalogue) -> list[dict]:
         }
         for category in catalogue.categories
     ]
+    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *models]
     nav: list[dict] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
         tasks = [{"All tasks": TASKS_PAGE}, *({task.title: task_page(task.id)} for task in catalogue.tasks)]

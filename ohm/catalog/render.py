@@ -28,7 +28,9 @@ from urllib.parse import quote, urljoin
 import jinja2
 from markupsafe import Markup
 
-from .catalogue import COMMERCIAL_USE_ANSWERS, Catalogue, Model
+from . import table
+from .catalogue import Catalogue, Model
+from .citation import citation
 
 INDEX_PAGE = "index.md"
 TASKS_PAGE = "tasks/index.md"
@@ -83,13 +85,20 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["url"] = markdown_url
     env.filters["html"] = html_text
     env.filters["link_from"] = link_from
+    env.filters["code_block"] = code_block
     env.globals.update(
         category_page=category_page,
         model_page=model_page,
         task_page=task_page,
         tasks_page=TASKS_PAGE,
-        filter_options=filter_options,
-        search_text=search_text,
+        all_models_page=table.ALL_MODELS_PAGE,
+        compare_page=table.COMPARE_PAGE,
+        compare_table=table.compare_table,
+        table_limit=table.ROWS,
+        row_values=table.row_values,
+        search_text=table.search_text,
+        search_keywords=search_keywords,
+        citation=citation,
     )
     return env
 
@@ -132,6 +141,8 @@ def render_pages(
 
     pages: dict[str, str] = {}
     render("index.md.j2", INDEX_PAGE)
+    render("all-models.md.j2", table.ALL_MODELS_PAGE)
+    render("compare.md.j2", table.COMPARE_PAGE)
     for category in catalogue.categories:
         render("category.md.j2", category_page(category.id), category=category)
     for model in catalogue.models:
@@ -139,7 +150,9 @@ def render_pages(
     if catalogue.tasks:
         render("tasks.md.j2", TASKS_PAGE)
     for task in catalogue.tasks:
-        render("task.md.j2", task_page(task.id), task=task, models=catalogue.models_for_task(task))
+        # In the catalogue's order, like every table: the rows a task's table draws from the complete list.
+        models = tuple(model for model in catalogue.models if task in model.tasks)
+        render("task.md.j2", task_page(task.id), task=task, models=models)
     return pages
 
 
@@ -162,38 +175,16 @@ def link_from(target: str, page: str) -> Markup:
     return markdown_url(relative + hash_ + anchor)
 
 
-def search_text(model: Model) -> str:
-    """What the table's search box looks through, besides what the row shows."""
-    words = [model.name, model.developer, model.description, *model.use_cases, model.license.id]
-    return " ".join(word for word in words if word)
+def code_block(text: str) -> Markup:
+    """`text` as an indented Markdown code block: shown exactly as written, nothing escaped twice."""
+    return Markup("\n".join("    " + line for line in str(text).splitlines()))
 
 
-def filter_options(catalogue: Catalogue, models: tuple[Model, ...]) -> dict[str, list[tuple[str, str]]]:
-    """(value, label) choices for each filter of a comparison table: only what occurs in `models`.
-
-    Declared things (categories, tasks) keep the catalogue's order; the rest go alphabetically.
-    """
-
-    def alphabetical(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-        return sorted(pairs, key=lambda pair: pair[1].casefold())
-
-    used_tasks = {task for model in models for task in model.tasks}
-    return {
-        "category": [
-            (c.id, c.title) for c in catalogue.categories if any(m.category == c.id for m in models)
-        ],
-        "use": [
-            (use, answer)
-            for use, answer in COMMERCIAL_USE_ANSWERS.items()
-            if any(m.commercial_use == use for m in models)
-        ],
-        "license": alphabetical({(m.license.id, m.license.name) for m in models}),
-        "kind": alphabetical({(m.kind, m.kind.capitalize()) for m in models}),
-        "modality": alphabetical(
-            {(modality, modality.capitalize()) for m in models for modality in m.modalities}
-        ),
-        "task": [(t.id, t.title) for t in catalogue.tasks if t in used_tasks],
-    }
+def search_keywords(catalogue: Catalogue, model: Model) -> list[str]:
+    """The words the site's search finds a model page under, besides its text: its tasks, its
+    modalities and the keywords declared for it (Material weighs these above titles and text)."""
+    words = [*(task.title for task in model.tasks), *model.modalities, *catalogue.keywords(model)]
+    return list(dict.fromkeys(words))
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> None:
