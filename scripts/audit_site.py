@@ -21,12 +21,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from ohm.accessibility import describe, wcag_violations
+
 CHROMIUM = "/usr/bin/chromium"
-# The rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
-WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PAGES = {
     "home": "/",
     "home, filtered": "/?use=allowed&task=segmentation",
@@ -68,8 +67,6 @@ def main() -> int:
         print(f"{args.site}: no built site here (run: .venv/bin/ohm build)", file=sys.stderr)
         return 2
 
-    axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "resultTypes": ["violations"]}
     totals = {"rules": 0, "elements": 0}
     with serve(args.site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
@@ -87,15 +84,14 @@ def main() -> int:
                         context.close()
                         continue
                     page.wait_for_load_state("networkidle")
-                    violations = axe.run(page, options=options).response["violations"]
+                    violations = wcag_violations(page)
                     elements = sum(len(rule["nodes"]) for rule in violations)
                     totals["rules"] += len(violations)
                     totals["elements"] += elements
                     print(f"{name:<24} {scheme:<6} {width:>5}  {len(violations):>5} {elements:>8}")
                     if args.details:
-                        for rule in violations:
-                            targets = [" ".join(map(str, node["target"])) for node in rule["nodes"]]
-                            print(f"    {rule['id']} ({len(targets)}): {', '.join(targets[:6])}")
+                        for line in describe(violations):
+                            print(f"    {line}")
                     context.close()
         browser.close()
     print(f"{'total':<24} {'':<6} {'':>5}  {totals['rules']:>5} {totals['elements']:>8}")
