@@ -46,12 +46,21 @@
     this.keys = {}; // sort keys by column, read when the column is first sorted
   }
 
+  // Text sorts without regard to case or accents, and numbers in it by value ("Model 9" before
+  // "Model 10"): digits are padded, so plain comparison of the keys gives that order, and
+  // quickly, which matters with thousands of rows.
+  function textKey(text) {
+    return normalise(text).replace(/\d+/g, function (digits) {
+      return digits.padStart(15, "0");
+    });
+  }
+
   Row.prototype.sortKey = function (column, numeric) {
     if (!(column in this.keys)) {
       var cell = this.element.cells[column];
       var value = cell.getAttribute("data-sort-value");
-      if (value === null) value = cell.textContent.trim();
-      this.keys[column] = numeric ? Number(value) : value;
+      if (value === null) value = cell.textContent;
+      this.keys[column] = numeric ? Number(value) : textKey(value);
     }
     return this.keys[column];
   };
@@ -91,10 +100,6 @@
     if (scope && names.indexOf(scope) === -1) names.push(scope);
     var total = Number(container.getAttribute("data-total"));
     var pageSize = Number(container.getAttribute("data-limit")) || Infinity;
-    var collator = new Intl.Collator(document.documentElement.lang || undefined, {
-      numeric: true,
-      sensitivity: "base",
-    });
 
     var rows = Array.prototype.slice.call(body.rows).map(function (element, index) {
       return new Row(element, index, names);
@@ -109,6 +114,7 @@
       ignored: [], // "name=value" from the address that matched no choice
       chosen: [],
       note: "",
+      addressTimer: null,
     };
 
     function choices() {
@@ -147,16 +153,20 @@
       return matches;
     }
 
+    // Each order is worked out once (the keys once per column) and kept until the rows change.
     function sortedRows() {
-      if (state.sorted) return state.sorted;
       var sort = state.sort;
-      state.sorted = rows.slice().sort(function (a, b) {
-        var x = a.sortKey(sort.column, sort.numeric);
-        var y = b.sortKey(sort.column, sort.numeric);
-        var order = sort.numeric ? x - y : collator.compare(x, y);
-        return (sort.ascending ? order : -order) || a.order - b.order;
-      });
-      return state.sorted;
+      var key = sort.column + (sort.ascending ? "+" : "-");
+      if (!state.sorted) state.sorted = {};
+      if (!state.sorted[key]) {
+        state.sorted[key] = rows.slice().sort(function (a, b) {
+          var x = a.sortKey(sort.column, sort.numeric);
+          var y = b.sortKey(sort.column, sort.numeric);
+          var order = x < y ? -1 : x > y ? 1 : 0;
+          return (sort.ascending ? order : -order) || a.order - b.order;
+        });
+      }
+      return state.sorted[key];
     }
 
     // The rows this table does not carry, from the complete list (the "Show all" link).
@@ -259,14 +269,18 @@
       state.note = "";
       if (empty) empty.hidden = matches.length > 0;
       if (more) {
-        more.hidden = shown.length >= matches.length && state.complete;
+        more.hidden = shown.length >= matches.length && state.complete && !state.failed;
         more.textContent = "Show all " + (filtered ? matches.length + " matching models" : plural(total, "model"));
       }
       if (toggle) {
         var active = choices().length;
         toggle.textContent = "Filters" + (active ? " (" + active + ")" : "");
       }
-      if (form) writeAddress();
+      if (form) {
+        // Writing the address costs a frame's time in Chromium: once, after the typing stops.
+        window.clearTimeout(state.addressTimer);
+        state.addressTimer = window.setTimeout(writeAddress, 200);
+      }
     }
 
     function readAddress() {
@@ -317,7 +331,6 @@
           });
           heading.setAttribute("aria-sort", ascending ? "ascending" : "descending");
           state.sort = { column: column, ascending: ascending, numeric: kind === "number" };
-          state.sorted = null;
           update();
         });
       });
@@ -325,6 +338,8 @@
     }
 
     function copyLink() {
+      window.clearTimeout(state.addressTimer);
+      writeAddress();
       var address = window.location.href;
       function copied() {
         state.note = " Link to this view copied.";
@@ -350,6 +365,7 @@
     if (help) help.hidden = false;
     if (more) {
       more.addEventListener("click", function (event) {
+        if (state.failed) return; // the link itself leads to the complete list
         event.preventDefault();
         state.limit = Infinity;
         update();
