@@ -42,6 +42,9 @@ def _licence_names(catalogue: Catalogue) -> dict[str, str]:
     return {lic.id: lic.name for lic in sorted(catalogue.licenses, key=lambda lic: lic.name.casefold())}
 
 
+# One line a filter. Fields of the coming schema fit the same way, for example
+#   TableFilter("access", "Access", lambda m: [m.access]),
+#   TableFilter("offline", "Runs offline", lambda m: ["yes" if m.runs_offline else "no"]),
 FILTERS = (
     TableFilter(
         "category", "Category", lambda m: [m.category], lambda c: {x.id: x.title for x in c.categories}
