@@ -208,6 +208,7 @@
       if (!models.length) return;
 
       var table = document.createElement("table");
+      table.className = "ohm-side-table"; // styled here, not by Material's rules for plain tables
       var caption = table.createCaption();
       caption.textContent = "Side by side: " + models.map(function (m) { return m.name; }).join(", ");
       var head = table.createTHead().insertRow();
