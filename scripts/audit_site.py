@@ -29,7 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 PAGES = {
     "home": "/",
     "home, filtered": "/?use=allowed&task=segmentation",
-    "home, nothing matches": "/?find=no-such-model-anywhere",
+    "home, nothing matches": "/?search=no-such-model-anywhere",
     "category": "/vision/",
     "task": "/tasks/segmentation/",
     "model": "/models/whisper/",
