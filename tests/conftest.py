@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -30,6 +32,17 @@ def make_project(destination: Path, catalogue_text: str) -> Path:
             shutil.copy2(source, target)
     (destination / "data" / "models.yaml").write_text(catalogue_text, encoding="utf-8")
     return destination
+
+
+def catalogue_with_models(count: int) -> str:
+    """The small catalogue as YAML with `count` models: copies of its entries under new ids and names."""
+    data = yaml.safe_load(SMALL_CATALOGUE.read_text(encoding="utf-8"))
+    entries = data["models"]
+    data["models"] = [
+        {**copy.deepcopy(entries[n % len(entries)]), "id": f"model-{n:04d}", "name": f"Model {n:04d}"}
+        for n in range(count)
+    ]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 # Variables mkdocs.yml reads; a build in a test sets them itself or leaves them unset.

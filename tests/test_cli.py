@@ -49,13 +49,19 @@ def test_render_writes_exactly_the_pages_and_removes_stale_ones(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         ".ohm-output",
+        "compare.md",
         "index.md",
         "llm.md",
         "models",
         "tasks",
         "vision.md",
     ]
-    assert sorted(p.name for p in (out / "models").iterdir()) == ["alpha-bert.md", "seg-net.md", "zeta-lm.md"]
+    assert sorted(p.name for p in (out / "models").iterdir()) == [
+        "alpha-bert.md",
+        "index.md",  # the complete list
+        "seg-net.md",
+        "zeta-lm.md",
+    ]
     assert "# Language models" in (out / "llm.md").read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["pages"]  # no staging folders left behind
 

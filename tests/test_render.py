@@ -20,9 +20,10 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
+from ohm.catalog import table
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import load_catalogue
-from ohm.catalog.render import Repository, link_from, markdown_text, render_pages
+from ohm.catalog.render import Repository, link_from, markdown_text, page_meta, render_pages
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
@@ -140,7 +141,7 @@ def test_hostile_text_creates_no_markup_on_any_page(hostile_pages, name):
 def test_hostile_text_shows_literally_in_the_comparison_table(hostile_pages):
     row = hostile_pages["index.md"].find("tr", id="row-zeta-lm")
     assert row.find("th").get_text() == "Evil | Name *x*"
-    assert row.find("td").get_text() == "Pipes | break | tables"
+    assert row.find("td", attrs={"data-label": "Category"}).get_text() == "Pipes | break | tables"
     # Python-Markdown writes an attribute's "&lt;" back as an entity, so that one
     # literal reads as "<" in the search text; everything else is exact.
     assert HOSTILE.replace("&lt;entity&gt;", "<entity>") in row["data-text"]
@@ -287,12 +288,13 @@ def test_comparison_table_is_an_accessible_table_of_every_model(pages):
     assert table.find("caption").get_text() == "All models in the catalogue"
     headings = table.select("thead th")
     assert [th["scope"] for th in headings] == ["col"] * 7
+    # Commercial use and licence right after the name: on a phone a row is a card in this order.
     assert [th.get_text() for th in headings] == [
         "Model",
+        "Commercial use",
+        "Licence",
         "Category",
         "Kind",
-        "Licence",
-        "Commercial use",
         "Modalities",
         "Tasks",
     ]
@@ -308,26 +310,48 @@ def test_comparison_table_is_an_accessible_table_of_every_model(pages):
         "models/seg-net.md",
     ]
     assert [row["data-use"] for row in rows] == ["restricted", "allowed", "allowed"]
-    assert [row.select("td")[3].get_text() for row in rows] == ["Restricted", "Yes", "Yes"]
+    # The same words as the model pages use.
+    assert [row.select("td")[0].get_text() for row in rows] == ["Restricted", "Allowed", "Allowed"]
+    assert [row["data-task"] for row in rows] == ["summarisation", "ner", "segmentation"]
 
 
-def test_every_filter_control_has_a_label(pages):
-    form = pages["index.md"].select_one("form.ohm-filters")
+@pytest.fixture
+def filtered_pages(monkeypatch) -> dict[str, BeautifulSoup]:
+    """The small catalogue's pages with filters on every table, however few its rows."""
+    monkeypatch.setattr(table, "FILTERS_FROM", 1)
+    return {name: to_html(page) for name, page in small_pages().items()}
+
+
+def test_every_filter_control_has_a_label(filtered_pages):
+    form = filtered_pages["index.md"].select_one("form.ohm-filters")
     controls = form.find_all(["input", "select"])
-    assert [c["name"] for c in controls] == ["q", "category", "use", "license", "kind", "modality", "task"]
+    # The search box, then one select per filter worth offering here, in declared order.
+    names = [c["name"] for c in controls]
+    assert names[0] == "search" and {"use", "license", "task"} <= set(names)
+    assert names[1:] == [f.name for f in table.FILTERS if f.name in names]
     for control in controls:
         assert form.find("label", attrs={"for": control["id"]}) is not None, control["id"]
     assert form.has_attr("hidden")  # shown by the script; useless without it
 
 
-def test_filter_choices_are_only_what_occurs_on_the_page(pages):
+def test_filter_choices_are_only_what_occurs_on_the_page(filtered_pages):
     def choices(page: str, name: str) -> list[str]:
-        return [o["value"] for o in pages[page].find("select", attrs={"name": name}).find_all("option")]
+        return [
+            o["value"] for o in filtered_pages[page].find("select", attrs={"name": name}).find_all("option")
+        ]
 
     assert choices("index.md", "use") == ["", "allowed", "restricted"]
     assert choices("index.md", "task") == ["", "summarisation", "ner", "segmentation"]
-    assert choices("vision.md", "license") == ["", "Apache-2.0"]
-    assert pages["vision.md"].find("select", attrs={"name": "category"}) is None
+    # One licence on the vision page: nothing to choose, so no select; nor one for its own category.
+    assert filtered_pages["vision.md"].find("select", attrs={"name": "license"}) is None
+    assert filtered_pages["vision.md"].find("select", attrs={"name": "category"}) is None
+    assert filtered_pages["tasks/segmentation.md"].find("select", attrs={"name": "task"}) is None
+
+
+def test_a_table_of_a_few_models_has_no_filters(pages):
+    assert len(pages["index.md"].select(".ohm-compare tbody tr")) < table.FILTERS_FROM
+    assert pages["index.md"].select_one("form.ohm-filters") is None
+    assert pages["index.md"].select_one(".ohm-compare thead th[data-sort]") is not None  # still sortable
 
 
 def test_category_pages_link_each_model_to_its_page(pages):
@@ -376,3 +400,47 @@ def test_a_catalogue_without_tasks_has_no_task_pages():
 )
 def test_links_between_generated_pages_are_relative(target, page, link):
     assert link_from(target, page) == link
+
+
+def test_keywords_declared_once_reach_the_search_of_every_model_they_cover(pages):
+    """Keywords of a subcategory and a task: model pages carry them as search tags, rows as search text."""
+    meta = page_meta(build_catalogue(small_data()))
+    alpha, seg = meta["models/alpha-bert.md"], meta["models/seg-net.md"]
+    assert {"EHR", "clinical notes", "Named entity recognition", "text"} <= set(alpha["tags"])
+    assert {"radiology", "contouring", "Segmentation", "image"} <= set(seg["tags"])
+    assert "radiology" not in alpha["tags"] and "EHR" not in seg["tags"]
+    assert alpha["search"]["boost"] > 1  # a model's own page outranks pages that mention it
+    rows = {row["id"]: row["data-text"] for row in pages["index.md"].select(".ohm-compare tbody tr")}
+    assert "contouring" in rows["row-seg-net"] and "contouring" not in rows["row-alpha-bert"]
+    assert "ehr" in rows["row-alpha-bert"]  # normalised as the script normalises a query
+
+
+def many_models(count: int) -> dict:
+    """The small catalogue with `count` models: copies of its first entry under new ids and names."""
+    data = small_data()
+    first = data["models"][0]
+    data["models"] = [
+        {**copy.deepcopy(first), "id": f"model-{n:04d}", "name": f"Model {n:04d}"} for n in range(count)
+    ]
+    return data
+
+
+def test_a_table_carries_its_first_rows_and_links_the_complete_list():
+    count = table.ROWS + 7
+    pages = {name: to_html(page) for name, page in render_pages(build_catalogue(many_models(count))).items()}
+    home = pages["index.md"].select_one(".ohm-compare")
+    assert len(home.select("tbody tr")) == table.ROWS
+    assert home["data-total"] == str(count)
+    more = home.select_one("a.ohm-more")
+    assert more.get_text() == f"Show all {count} models" and more["href"] == "models/index.md"
+    assert f"the first {table.ROWS} of {count} models" in home.find("noscript").get_text()
+    complete = pages["models/index.md"].select_one(".ohm-compare")
+    assert len(complete.select("tbody tr")) == count
+    assert complete.select_one("a.ohm-more") is None
+    # Rows are the same on every page, so the script can draw them from the complete list.
+    assert str(home.select_one("tr#row-model-0001")) == str(complete.select_one("tr#row-model-0001")).replace(
+        'href="model-0001.md"', 'href="models/model-0001.md"'
+    )
+    task = pages["tasks/summarisation.md"].select_one(".ohm-compare")
+    assert (task["data-scope-name"], task["data-scope-value"]) == ("task", "summarisation")
+    assert len(task.select("tbody tr")) == table.ROWS

@@ -15,11 +15,10 @@ from .problems import Path
 
 LINK_LABELS = vocabulary.link_kinds()
 
-# The answer to "may I use it commercially?", as tables, pages and exports show it.
-# From most to least permissive: the order of the table's filter and sort, and
-# the order in which the most restrictive licence of an entry wins.
-COMMERCIAL_USE_ANSWERS = {choice.value: choice.title for choice in vocabulary.commercial_use_choices()}
-COMMERCIAL_USE_LABELS = COMMERCIAL_USE_ANSWERS
+# The answer to "may I use it commercially?", the same words on every page, from the schema.
+# From most to least permissive: the order of the table's filter and sort, and the order in
+# which the most restrictive licence of an entry wins.
+COMMERCIAL_USE_LABELS = {choice.value: choice.title for choice in vocabulary.commercial_use_choices()}
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,8 @@ class Task:
     id: str
     title: str
     intro: str | None = None
+    # Other words people search with for its models (see `keywords` in the schema).
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,13 +172,9 @@ class Model:
         return COMMERCIAL_USE_LABELS[self.commercial_use]
 
     @property
-    def commercial_use_answer(self) -> str:
-        return COMMERCIAL_USE_ANSWERS[self.commercial_use]
-
-    @property
     def commercial_use_rank(self) -> int:
         """0 for allowed, up to the least permissive: how the table sorts this column."""
-        return list(COMMERCIAL_USE_ANSWERS).index(self.commercial_use)
+        return list(COMMERCIAL_USE_LABELS).index(self.commercial_use)
 
     @property
     def access_label(self) -> str:
@@ -186,7 +183,7 @@ class Model:
 
 def most_restrictive(uses: list[str]) -> str:
     """The least permissive of some commercial-use verdicts ("allowed" for none)."""
-    order = list(COMMERCIAL_USE_ANSWERS)
+    order = list(COMMERCIAL_USE_LABELS)
     return max(uses, key=order.index, default="allowed")
 
 
@@ -213,6 +210,7 @@ class Subcategory:
     title: str
     intro: str | None
     models: tuple[Model, ...]
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,6 +219,7 @@ class Category:
     title: str
     intro: str
     subcategories: tuple[Subcategory, ...]
+    keywords: tuple[str, ...] = ()
 
     @property
     def models(self) -> tuple[Model, ...]:
@@ -242,6 +241,17 @@ class Catalogue:
     def category(self, category_id: str) -> Category:
         return next(category for category in self.categories if category.id == category_id)
 
+    def keywords(self, model: Model) -> tuple[str, ...]:
+        """The other words `model` is found under: those declared on its category, subcategory and tasks."""
+        category = self.category(model.category)
+        subcategory = next(sub for sub in category.subcategories if sub.id == model.subcategory)
+        words = [
+            *category.keywords,
+            *subcategory.keywords,
+            *(k for task in model.tasks for k in task.keywords),
+        ]
+        return tuple(dict.fromkeys(words))
+
     def models_for_task(self, task: Task) -> tuple[Model, ...]:
         """The models tagged with `task`, by name."""
         return tuple(sorted((m for m in self.models if task in m.tasks), key=_by_name))
@@ -262,7 +272,10 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
     `lines` (from the load stage) gives each model the line its entry starts on.
     """
     licenses = {item["id"]: License(**item) for item in data["licenses"]}
-    tasks = {item["id"]: Task(item["id"], item["title"], item.get("intro")) for item in data.get("tasks", [])}
+    tasks = {
+        item["id"]: Task(item["id"], item["title"], item.get("intro"), tuple(item.get("keywords", ())))
+        for item in data.get("tasks", [])
+    }
     lines = lines or {}
     models = sorted(
         (
@@ -284,9 +297,11 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
                     models=tuple(
                         m for m in models if m.category == category["id"] and m.subcategory == sub["id"]
                     ),
+                    keywords=tuple(sub.get("keywords", ())),
                 )
                 for sub in category["subcategories"]
             ),
+            keywords=tuple(category.get("keywords", ())),
         )
         for category in data["categories"]
     )

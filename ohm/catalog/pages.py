@@ -13,8 +13,17 @@ from collections.abc import Callable
 
 INDEX_PAGE = "index.md"
 TASKS_PAGE = "tasks/index.md"
+# The complete list: every model in one table.
+ALL_MODELS_PAGE = "models/index.md"
+# The side-by-side comparison of chosen models.
+COMPARE_PAGE = "compare.md"
 # Pages that exist whatever the catalogue holds, and what they are, for messages.
-FIXED_PAGES = {INDEX_PAGE: "the home page", TASKS_PAGE: "the list of tasks"}
+FIXED_PAGES = {
+    INDEX_PAGE: "the home page",
+    TASKS_PAGE: "the list of tasks",
+    ALL_MODELS_PAGE: "the list of all models",
+    COMPARE_PAGE: "the side-by-side comparison",
+}
 # How messages name the pages of each kind of declared entry, by the catalogue's section.
 SECTION_PAGES = {"categories": "category pages", "models": "model pages", "tasks": "task pages"}
 

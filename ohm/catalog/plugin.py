@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -45,7 +46,15 @@ from ohm.catalog import read_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.catalog.edit_links import INCLUDED_FROM, edit_path
 from ohm.catalog.export import SITE_FILES
-from ohm.catalog.pages import INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
+from ohm.catalog.pages import (
+    ALL_MODELS_PAGE,
+    COMPARE_PAGE,
+    INDEX_PAGE,
+    TASKS_PAGE,
+    category_page,
+    model_page,
+    task_page,
+)
 from ohm.catalog.render import Repository, html_text, page_meta, render_pages
 from ohm.freshness.report import FreshnessError
 from ohm.freshness.site import SiteFreshness, read_site_freshness
@@ -68,7 +77,7 @@ class CataloguePluginConfig(Config):
 class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
     def __init__(self) -> None:
         self.generated: dict[str, str] = {}
-        self.meta: dict[str, dict[str, str | list[str]]] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
         self.repository: Repository | None = None
 
     def _path(self, config: MkDocsConfig, relative: str) -> Path:
@@ -134,12 +143,16 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
         return server
 
 
-def _for_html(value: str | list[str]) -> str | list[str]:
-    return [html_text(item) for item in value] if isinstance(value, list) else html_text(value)
+def _for_html(value: Any) -> Any:
+    """Text escaped for HTML; settings that are not text (search: {boost: 2}) as they are."""
+    if isinstance(value, list):
+        return [html_text(item) for item in value]
+    return html_text(value) if isinstance(value, str) else value
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict]:
-    """Home; Models: each category (its overview, then its models); Tasks: all, then each.
+    """Home; Models: all models, the comparison, each category (its overview, then its models);
+    Tasks: all, then each.
 
     Titles are escaped for HTML: the theme prints navigation titles as they are.
     """
@@ -152,6 +165,7 @@ def catalogue_nav(catalogue: Catalogue) -> list[dict]:
         }
         for category in catalogue.categories
     ]
+    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *models]
     nav: list[dict] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
         tasks = [

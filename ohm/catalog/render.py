@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin
 
 import jinja2
@@ -32,9 +32,10 @@ from markupsafe import Markup
 
 from ohm.files import check_output_folder, replace_folder
 
-from . import vocabulary
-from .catalogue import COMMERCIAL_USE_ANSWERS, Catalogue, Model
-from .pages import INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
+from . import table, vocabulary
+from .catalogue import Catalogue, Model
+from .citation import citation
+from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
 
 if TYPE_CHECKING:
     from ohm.freshness.site import SiteFreshness
@@ -95,6 +96,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["html"] = html_text
     env.filters["link_from"] = link_from
     env.filters["answer"] = answer
+    env.filters["code_block"] = code_block
     env.globals.update(
         commercial_use_meaning=_meaning(
             {c.value: c.description for c in vocabulary.commercial_use_choices()}
@@ -110,8 +112,14 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         model_page=model_page,
         task_page=task_page,
         tasks_page=TASKS_PAGE,
-        filter_options=filter_options,
-        search_text=search_text,
+        all_models_page=ALL_MODELS_PAGE,
+        compare_page=COMPARE_PAGE,
+        compare_table=table.compare_table,
+        table_limit=table.ROWS,
+        row_values=table.row_values,
+        search_text=table.search_text,
+        search_keywords=search_keywords,
+        citation=citation,
     )
     return env
 
@@ -160,6 +168,8 @@ def render_pages(
 
     pages: dict[str, str] = {}
     render("index.md.j2", INDEX_PAGE)
+    render("all-models.md.j2", ALL_MODELS_PAGE)
+    render("compare.md.j2", COMPARE_PAGE)
     for category in catalogue.categories:
         render("category.md.j2", category_page(category.id), category=category)
     for model in catalogue.models:
@@ -167,22 +177,43 @@ def render_pages(
     if catalogue.tasks:
         render("tasks.md.j2", TASKS_PAGE)
     for task in catalogue.tasks:
-        render("task.md.j2", task_page(task.id), task=task, models=catalogue.models_for_task(task))
+        # In the catalogue's order, like every table: the rows a task's table draws from the complete list.
+        models = tuple(model for model in catalogue.models if task in model.tasks)
+        render("task.md.j2", task_page(task.id), task=task, models=models)
     return pages
 
 
-def page_meta(catalogue: Catalogue) -> dict[str, dict[str, str | list[str]]]:
-    """Metadata of the generated pages, by page, as plain text (escape it where it lands)."""
-    meta: dict[str, dict[str, str | list[str]]] = {INDEX_PAGE: {"hide": ["navigation", "toc"]}}
+def page_meta(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
+    """Metadata of the generated pages, by page; catalogue text is plain: escape it where it lands."""
+    meta: dict[str, dict[str, Any]] = {INDEX_PAGE: {"hide": ["navigation", "toc"]}}
     for category in catalogue.categories:
         meta[category_page(category.id)] = {"title": category.title}
     for model in catalogue.models:
-        meta[model_page(model.id)] = {"title": model.name, "description": model.description}
+        # A model's own page ranks first for its name, and is found by its tasks and modalities.
+        meta[model_page(model.id)] = {
+            "title": model.name,
+            "description": model.description,
+            "tags": search_keywords(catalogue, model),
+            "search": {"boost": _search_boost(model, catalogue)},
+        }
     if catalogue.tasks:
         meta[TASKS_PAGE] = {"title": "Tasks"}
     for task in catalogue.tasks:
         meta[task_page(task.id)] = {"title": task.title}
     return meta
+
+
+def _search_boost(model: Model, catalogue: Catalogue) -> int:
+    """How much a model page outweighs other pages in the site's search.
+
+    Material's search completes the last word typed, so "MedSAM" also finds "MedSAM2" just as
+    well; a model whose name starts another model's name gets more weight, to come first for it.
+    """
+    name = model.name.casefold()
+    prefix_of_another = any(
+        other.name.casefold().startswith(name) and other is not model for other in catalogue.models
+    )
+    return 3 if prefix_of_another else 2
 
 
 def link_from(target: str, page: str) -> Markup:
@@ -216,38 +247,17 @@ def licence_link(licence: object) -> Markup:
     return Markup(f"[{name}]({markdown_url(url)})" if url else name)
 
 
-def search_text(model: Model) -> str:
-    """What the table's search box looks through, besides what the row shows."""
-    words = [model.name, model.developer, model.description, *model.use_cases, model.license.id]
-    return " ".join(word for word in words if word)
+def code_block(text: str) -> Markup:
+    """`text` as an indented Markdown code block: shown exactly as written, nothing escaped twice."""
+    return Markup("\n".join("    " + line for line in str(text).splitlines()))
 
 
-def filter_options(catalogue: Catalogue, models: tuple[Model, ...]) -> dict[str, list[tuple[str, str]]]:
-    """(value, label) choices for each filter of a comparison table: only what occurs in `models`.
-
-    Declared things (categories, tasks) keep the catalogue's order; the rest go alphabetically.
-    """
-
-    def alphabetical(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-        return sorted(pairs, key=lambda pair: pair[1].casefold())
-
-    used_tasks = {task for model in models for task in model.tasks}
-    return {
-        "category": [
-            (c.id, c.title) for c in catalogue.categories if any(m.category == c.id for m in models)
-        ],
-        "use": [
-            (use, answer)
-            for use, answer in COMMERCIAL_USE_ANSWERS.items()
-            if any(m.commercial_use == use for m in models)
-        ],
-        "license": alphabetical({(m.license.id, m.license.name) for m in models}),
-        "kind": alphabetical({(m.kind, m.kind.capitalize()) for m in models}),
-        "modality": alphabetical(
-            {(modality, modality.capitalize()) for m in models for modality in m.modalities}
-        ),
-        "task": [(t.id, t.title) for t in catalogue.tasks if t in used_tasks],
-    }
+def search_keywords(catalogue: Catalogue, model: Model) -> list[str]:
+    """The words the site's search finds a model page under, besides its text: its own name (so it
+    outranks a model whose name merely starts the same), its tasks, its modalities and the keywords
+    declared for it (Material weighs these above titles and text)."""
+    words = [model.name, *(task.title for task in model.tasks), *model.modalities, *catalogue.keywords(model)]
+    return list(dict.fromkeys(words))
 
 
 def write_pages(pages: dict[str, str], out_dir: Path, protected: Mapping[Path, str] | None = None) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import jsonschema
 
 from . import vocabulary
-from .catalogue import COMMERCIAL_USE_ANSWERS, commercial_use_of
+from .catalogue import COMMERCIAL_USE_LABELS, commercial_use_of
 from .load import LoadedCatalogue
 from .pages import PAGE_OF_SECTION, address, address_taken_by_generated_pages
 from .problems import Path, Problem
@@ -396,7 +396,7 @@ def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -
         use = commercial_use_of(model, declared)
         if "commercial_use" in model:
             report(("models", i, "commercial_use_note"), "required with commercial_use: say why it overrides")
-        elif use in COMMERCIAL_USE_ANSWERS and use != "allowed":
+        elif use in COMMERCIAL_USE_LABELS and use != "allowed":
             report(
                 ("models", i, "commercial_use_note"),
                 f"required because commercial use is {use}: say what the condition is",
