@@ -49,6 +49,14 @@ def test_there_is_a_fixture_for_each_kind_of_problem():
         "alias-bomb",
         "python-tag",
         "many-problems",
+        "key-number",
+        "key-null",
+        "key-boolean",
+        "deep-nesting",
+        "nul-byte",
+        "c1-control",
+        "escaped-control",
+        "lone-surrogate",
     } <= names
 
 
