@@ -4,9 +4,12 @@ mkdocs.yml names it under `plugins:` as `ohm` (registered by the package's
 `mkdocs.plugins` entry point). On every build (and every rebuild under
 `mkdocs serve`) it loads and validates the catalogue, renders the pages, adds
 them and the data exports (models.json, models.csv) to the site as generated
-files, and puts them in the navigation: Home, then each category with its
-models, then the tasks. A bad catalogue stops the build before the site folder
-is touched, with every problem on its own line.
+files, and puts them in the navigation: Home, then each category, then the
+tasks. Model pages stay out of the navigation, which every page carries: with
+them in it, each page would grow with the catalogue and the site with its
+square. Category, task and home pages lead to them, and each model page leads
+back up to its category. A bad catalogue stops the build before the site
+folder is touched, with every problem on its own line.
 
 When the site knows its repository (REPO_URL), generated pages get an edit
 link to the catalogue, and pages included from elsewhere (docs/contributing.md
@@ -28,7 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ohm.catalog import read_catalogue
@@ -40,7 +43,6 @@ from ohm.catalog.render import (
     TASKS_PAGE,
     Repository,
     category_page,
-    model_page,
     render_pages,
     task_page,
 )
@@ -84,10 +86,13 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
         for file in files.documentation_pages():
             if file.src_uri in INCLUDED_FROM:
                 file.edit_uri = edit_path(INCLUDED_FROM[file.src_uri], config)
+        in_nav = set(_nav_pages(config.nav or []))
         for path, content in sorted(self.generated.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{config.docs_dir}/{path} clashes with a generated page; rename it.")
-            files.append(File.generated(config, path, content=content))
+            # Reached from other pages, not from the navigation: no "not in nav" warning.
+            inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -103,18 +108,22 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict]:
-    """Home; Models: each category (its overview, then its models); Tasks: all, then each."""
-    models = [
-        {
-            category.title: [
-                {"Overview": category_page(category.id)},
-                *({model.name: model_page(model.id)} for model in category.models),
-            ]
-        }
-        for category in catalogue.categories
+    """Home; Models: each category's page; Tasks: all, then each. No model pages (see above)."""
+    nav: list[dict] = [
+        {"Home": INDEX_PAGE},
+        {"Models": [{category.title: category_page(category.id)} for category in catalogue.categories]},
     ]
-    nav: list[dict] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
         tasks = [{"All tasks": TASKS_PAGE}, *({task.title: task_page(task.id)} for task in catalogue.tasks)]
         nav.append({"Tasks": tasks})
     return nav
+
+
+def _nav_pages(nav: list) -> list[str]:
+    """Every page path named in an MkDocs nav (nested lists of {title: path or list})."""
+    pages = []
+    for item in nav:
+        children = item.values() if isinstance(item, dict) else [item]
+        for child in children:
+            pages += _nav_pages(child) if isinstance(child, list) else [child]
+    return pages

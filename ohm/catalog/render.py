@@ -87,6 +87,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         category_page=category_page,
         model_page=model_page,
         task_page=task_page,
+        index_page=INDEX_PAGE,
         tasks_page=TASKS_PAGE,
         filter_options=filter_options,
         search_text=search_text,
