@@ -73,12 +73,9 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
                 log.error(str(problem))
             raise PluginError(f"{len(problems)} problem(s) in the catalogue; the site was not built.")
         assert catalogue is not None
-        if config.repo_url and config.edit_uri in (None, "", "edit/master/docs/"):
-            config.edit_uri = DEFAULT_EDIT_URI
+        config.edit_uri = site_edit_uri(config.repo_url, config.edit_uri)
         self.repository = Repository.from_site_config(config.repo_url, config.edit_uri)
-        templates = self._path(config, self.config.templates)
-        self.generated = render_pages(catalogue, templates, self.repository)
-        self.generated.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+        self.generated = site_sources(catalogue, self._path(config, self.config.templates), self.repository)
         config.nav = [*catalogue_nav(catalogue), *(config.nav or [])]
         return config
 
@@ -105,6 +102,20 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
         server.watch(str(self._path(config, self.config.catalogue)))
         server.watch(str(self._path(config, self.config.templates)))
         return server
+
+
+def site_edit_uri(repo_url: str | None, edit_uri: str | None) -> str | None:
+    """`edit_uri`, or the project's default where MkDocs would guess the master branch."""
+    if repo_url and edit_uri in (None, "", "edit/master/docs/"):
+        return DEFAULT_EDIT_URI
+    return edit_uri
+
+
+def site_sources(catalogue: Catalogue, templates: Path, repository: Repository | None) -> dict[str, str]:
+    """Every generated page and export, keyed by its path inside the docs folder."""
+    sources = render_pages(catalogue, templates, repository)
+    sources.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+    return sources
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict]:
