@@ -66,6 +66,7 @@ def test_merge_of_several_mappings_lets_the_first_win():
     assert messages(parse("item:\n  <<: 3\n")) == [
         "c.yaml:2: item: << must be followed by an alias of a mapping"
     ]
+    assert parse("a: <<\n").data == {"a": "<<"}  # as a value it is text
 
 
 def test_keys_that_are_not_text_are_one_problem_each_and_left_out():

@@ -327,6 +327,8 @@ class _Builder:
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag not in _STANDARD_TAGS:
             return self._unknown_tag(node)
+        if node.tag == _MERGE:  # `<<` written as a value, not as a key
+            return node.value
         return self.loader.yaml_constructors[node.tag](self.loader, node)
 
     def _unknown_tag(self, node: Node) -> None:
