@@ -229,7 +229,8 @@ def _too_deep_message() -> str:
     return f"nested more than {MAX_DEPTH} levels deep; an entry needs a few"
 
 
-_ESCAPE_HINTS = {
+# libyaml problems reworded: what to do rather than what the parser met.
+_LIBYAML_PROBLEMS = {
     "exceeded maximum nesting depth": _too_deep_message(),
     "found invalid Unicode character escape code": (
         "a \\u or \\U escape is not a character (a surrogate, or past U+10FFFF); write the character itself"
@@ -240,8 +241,8 @@ _ESCAPE_HINTS = {
 def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else None
-    if error.problem in _ESCAPE_HINTS:
-        return Problem(file, line, None, None, _ESCAPE_HINTS[error.problem])
+    if error.problem in _LIBYAML_PROBLEMS:
+        return Problem(file, line, None, None, _LIBYAML_PROBLEMS[error.problem])
     message = f"YAML syntax error: {error.problem or error.context}"
     if error.context and error.problem and error.context_mark:
         message += f" ({error.context} on line {error.context_mark.line + 1})"
