@@ -139,11 +139,11 @@ def measure(size: int, work: Path, zensical: bool) -> dict[str, object]:
     row["plain_largest_kb"] = largest_page(plain_site)[0] / 1e3
     if zensical:
         shutil.rmtree(plain_site)
-        built = run_measured(
-            python("-m", "zensical", "build", "--clean", "--config-file", str(config)), config.parent
-        )
+        command = python("-m", "zensical", "build", "--clean", "--config-file", str(config))
+        built = run_measured(command, config.parent, may_fail=True)
         row["zensical_s"], row["zensical_peak_mb"] = built.seconds, built.peak_mb
-        row["zensical_site_mb"] = site_bytes(plain_site) / 1e6
+        row["zensical_site_mb"] = site_bytes(plain_site) / 1e6 if plain_site.exists() else 0.0
+        row["zensical_error"] = built.error
     shutil.rmtree(project)
     shutil.rmtree(config.parent)
     return row
