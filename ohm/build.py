@@ -2,11 +2,12 @@
 
 Both run MkDocs in a child process with the project's mkdocs.yml, so that its
 logging and exit status stay its own; the plugin (ohm.catalog.plugin) does the
-catalogue's part.
+catalogue's part. `build --engine zensical` instead writes every page to disk
+and builds the same site with Zensical (see ohm.engines).
 
-`build` writes into a temporary folder beside the site folder and swaps it in
-only when MkDocs has finished, so a failed or interrupted build (Ctrl-C,
-SIGTERM) leaves the previous site as it was.
+`build` with MkDocs writes into a temporary folder beside the site folder and
+swaps it in only when MkDocs has finished, so a failed or interrupted build
+(Ctrl-C, SIGTERM) leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from ohm.catalog import PROJECT_ROOT, protected_folders
 from ohm.catalog.problems import printable
+from ohm.engines import ENGINES, ProjectError, build_site
 from ohm.files import (
     OWNER_MARK,
     OutputFolderError,
@@ -45,6 +47,8 @@ def _mkdocs(verb: str, *arguments: str) -> list[str]:
 
 
 def build_command(args: argparse.Namespace) -> int:
+    if args.engine != "mkdocs":
+        return _build_prerendered(args)
     try:
         site_dir = check_output_folder(args.site_dir, protected_folders(), marks=SITE_MARKS)
     except OutputFolderError as error:
@@ -82,6 +86,16 @@ def _run(command: list[str]) -> int:
         raise
 
 
+def _build_prerendered(args: argparse.Namespace) -> int:
+    try:
+        return build_site(args.engine, CONFIG_FILE, args.site_dir, quiet=args.quiet)
+    except ProjectError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"build: {error}", file=sys.stderr)
+        return 1
+
+
 def serve_command(args: argparse.Namespace) -> int:
     command = _mkdocs("serve", "--dev-addr", args.dev_addr)
     os.execv(command[0], command)
@@ -94,6 +108,13 @@ def add_commands(commands: Any) -> None:
         "--site-dir", type=Path, default=PROJECT_ROOT / "site", help="where to build (default: site/)"
     )
     build.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="mkdocs",
+        help="mkdocs (default: MkDocs with Material and the plugin) or zensical (pages rendered "
+        "to disk first, then built by Zensical)",
+    )
     build.set_defaults(run=build_command)
     serve = commands.add_parser("serve", help="serve the site locally and rebuild it on every change")
     serve.add_argument(

@@ -32,7 +32,6 @@ if [ "${1:-}" = "--install-only" ]; then
   exit 0
 fi
 
-export NO_MKDOCS_2_WARNING=1
 "$VENV/bin/ohm" validate
 "$VENV/bin/ohm" build --quiet
 echo "Site built into site/. Browse it with: .venv/bin/ohm serve"

@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh --install-only
 scripts/install-browser.sh
-export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest "$@"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from ohm.catalog.load import LoadedCatalogue, load_catalogue, parse_catalogue
+import pytest
+
+from ohm.catalog import load
+from ohm.catalog.load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
 
 
 def parse(text: str) -> LoadedCatalogue:
@@ -56,9 +60,53 @@ def test_merge_keys_may_be_overridden_without_a_duplicate_report():
     assert loaded.data["item"] == {"x": 2}
 
 
+def test_merge_of_several_mappings_lets_the_first_win():
+    loaded = parse("a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nitem:\n  <<: [*a, *b]\n  w: 0\n")
+    assert loaded.data["item"] == {"x": 1, "y": 1, "z": 2, "w": 0}
+    assert messages(parse("item:\n  <<: 3\n")) == [
+        "c.yaml:2: item: << must be followed by an alias of a mapping"
+    ]
+    assert parse("a: <<\n").data == {"a": "<<"}  # as a value it is text
+
+
+def test_keys_that_are_not_text_are_one_problem_each_and_left_out():
+    loaded = parse("1: a\n~: b\nfalse: c\n? [x]\n: d\n'2': e\n")
+    assert messages(loaded) == [
+        "c.yaml:1: keys must be text: '1' is read as a number; put it in quotes if it is meant",
+        "c.yaml:2: keys must be text: '~' is read as nothing (null); put it in quotes if it is meant",
+        "c.yaml:3: keys must be text: 'false' is read as true or false; put it in quotes if it is meant",
+        "c.yaml:4: keys must be text, not a list",
+    ]
+    assert loaded.data == {"2": "e"}
+
+
+def test_nesting_is_limited_whichever_parser_stops_first():
+    for depth in (51, 999, 5_000):
+        loaded = parse("a: " + "[" * depth + "]" * depth + "\n")
+        assert messages(loaded) == ["c.yaml:1: nested more than 50 levels deep; an entry needs a few"]
+    assert parse("a: " + "[" * 49 + "]" * 49 + "\n").problems == []
+
+
+def test_control_characters_and_surrogates():
+    assert messages(parse("a: 1\nb: x\x00y\x85\n")) == [
+        "c.yaml:2: control character U+0000 is not allowed in the file; remove it",
+        "c.yaml:2: control character U+0085 is not allowed in the file; remove it",
+    ]
+    assert len(parse("\x00" * 1_000).problems) == 10  # the first ten, not a flood
+    escaped = parse('a: "x\\x07y"\n')
+    assert messages(escaped) == [
+        "c.yaml:1: a: contains control character U+0007 (written as an escape); remove it"
+    ]
+    assert escaped.data == {"a": "xy"}  # reported once, not again by validation
+    assert messages(parse('a: "\\udc00"\n')) == [
+        "c.yaml:1: a \\u or \\U escape is not a character (a surrogate, or past U+10FFFF); write the character itself"
+    ]
+    assert parse("a: tab\there, line\r\n  breaks, \u00e9 and \U0001f600\n").problems == []
+
+
 def test_syntax_error_names_the_line():
     assert messages(parse("a: [1, 2\nb: 3\n")) == [
-        "c.yaml:2: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence on line 1)"
+        "c.yaml:2: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence on line 1)"
     ]
 
 
@@ -70,6 +118,28 @@ def test_alias_bomb_is_rejected_before_expansion():
     assert len(loaded.problems) == 1
     assert "aliases expand to" in loaded.problems[0].message
     assert "limit 200,000" in loaded.problems[0].message
+
+
+def test_alias_limit_counts_expansion_not_document_size():
+    written_out = "items:\n" + "- {a: 1, b: 2}\n" * 70_000  # 350,000 nodes, no alias
+    assert parse(written_out).problems == []
+    repeated = "base: &b {a: 1, b: 2}\nitems:\n" + "- *b\n" * 40_001  # 5 nodes each: 200,005 added
+    assert messages(parse(repeated)) == [
+        "c.yaml:1: aliases expand to 200,005 nodes (limit 200,000); write entries out instead of repeating anchors"
+    ]
+    assert parse(repeated.replace("- *b\n", "", 1)).problems == []  # exactly at the limit
+
+
+def test_an_alias_is_copied_with_the_lines_of_its_anchor():
+    loaded = parse("base: &b\n  x: 1\nitem: *b\n")
+    assert loaded.data == {"base": {"x": 1}, "item": {"x": 1}}
+    assert loaded.lines[("item", "x")] == 2
+
+
+def test_recursive_alias_is_one_problem():
+    assert messages(parse("a: &a [1, *a]\n")) == [
+        "c.yaml:1: an alias refers to the node that contains it (recursive alias)"
+    ]
 
 
 def test_a_few_aliases_are_fine():
@@ -95,10 +165,50 @@ def test_empty_file_and_several_documents_are_reported():
     ]
 
 
+def test_files_that_cannot_be_read_are_one_problem(tmp_path: Path):
+    assert [str(p) for p in load_catalogue(tmp_path).problems] == [
+        f"{display_name(tmp_path)}: is a folder, not a file: name the catalogue's YAML file"
+    ]
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    assert [p.message for p in load_catalogue(loop).problems] == [
+        "cannot be read: Too many levels of symbolic links"
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_a_file_without_read_permission_is_one_problem(tmp_path: Path):
+    locked = tmp_path / "locked.yaml"
+    locked.write_text("a: 1\n")
+    locked.chmod(0)
+    assert [p.message for p in load_catalogue(locked).problems] == ["cannot be read: permission denied"]
+
+
+def test_input_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    big = tmp_path / "big.yaml"
+    big.write_text("a: 1\n" * 300)
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 1024)
+    assert [p.message for p in load_catalogue(big).problems] == [
+        "is larger than 0 MB, the most a catalogue may be; not read further"
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_file_is_not_read_without_limit():
+    assert [p.message for p in load_catalogue("/dev/zero").problems] == [
+        "is larger than 64 MB, the most a catalogue may be; not read further"
+    ]
+
+
 def test_missing_and_non_utf8_files(tmp_path: Path):
     assert [p.message for p in load_catalogue(tmp_path / "nope.yaml").problems] == ["file not found"]
     latin1 = tmp_path / "latin1.yaml"
     latin1.write_bytes("name: Gr\xfcn\n".encode("latin-1"))
     assert [p.message for p in load_catalogue(latin1).problems] == [
         "not valid UTF-8 (byte 8): save the file as UTF-8"
+    ]
+    encoded_surrogate = tmp_path / "surrogate.yaml"
+    encoded_surrogate.write_bytes(b"a: 1\nb: \xed\xa0\x80\n")
+    assert [str(p) for p in load_catalogue(encoded_surrogate).problems] == [
+        f"{display_name(encoded_surrogate)}:2: not valid UTF-8 (byte 8): save the file as UTF-8"
     ]

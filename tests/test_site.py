@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue, table
 from ohm.catalog.catalogue import Catalogue
+from ohm.catalog.synthetic import synthetic_catalogue
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
 
@@ -74,19 +75,32 @@ def test_home_page_lists_each_category_with_its_count(site, catalogue):
     )
 
 
-def test_navigation_has_home_then_categories_with_their_models_then_tasks(site, catalogue):
+def test_navigation_has_home_then_categories_then_tasks_and_no_model(site, catalogue):
     html = page(site, "about/index.html")
     links = html.select("nav.md-nav--primary .md-nav__link")
     titles = [link.get_text(" ", strip=True) for link in links]
     expected = ["Home", "Models", "All models", "Compare side by side"]
-    for category in catalogue.categories:
-        expected += [category.title, "Overview", *(model.name for model in category.models)]
+    expected += [category.title for category in catalogue.categories]
     expected += ["Tasks", "All tasks", *(task.title for task in catalogue.tasks)]
     assert titles[: len(expected)] == expected
     assert titles.index("About") >= len(expected)
     hrefs = [link.get("href") for link in links]
-    model = catalogue.models[0]
-    assert hrefs[titles.index(model.name)] == f"../models/{model.id}/"
+    category = catalogue.categories[0]
+    assert hrefs[titles.index(category.title)] == f"../{category.id}/"
+    # Only the complete list, never a model's own page: the navigation does not grow with the catalogue.
+    assert not [href for href in hrefs if href and "models/" in href and not href.endswith("models/")]
+
+
+def test_a_model_page_leads_back_up_to_its_category_and_subcategory(site, catalogue):
+    for model in catalogue.models:
+        breadcrumb = page(site, f"models/{model.id}/index.html").select_one("article .ohm-breadcrumb")
+        category = catalogue.category(model.category)
+        subcategory = next(sub for sub in category.subcategories if sub.id == model.subcategory)
+        assert [(a.get_text(), a["href"]) for a in breadcrumb.find_all("a")] == [
+            ("Home", "../../"),
+            (category.title, f"../../{category.id}/"),
+            (subcategory.title, f"../../{category.id}/#{subcategory.id}"),
+        ]
 
 
 def test_every_model_has_its_own_page_linked_from_its_category(site, catalogue):
@@ -153,6 +167,19 @@ def test_with_repo_url_model_pages_link_to_their_entry(tmp_path):
     assert html.select_one("a.md-content__button")["href"] == edit  # Material's edit button
     about = page(project / "site", "about/index.html").select_one("a.md-content__button")
     assert about["href"] == "https://github.com/example/health-models/edit/main/docs/about.md"
+
+
+def test_a_model_page_does_not_grow_with_the_catalogue(tmp_path, catalogue):
+    """The navigation every page carries holds no model, so ten times the models keep a page's size."""
+    source = DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+    sizes = []
+    for count in (len(catalogue.models), 10 * len(catalogue.models)):
+        project = make_project(tmp_path / str(count), synthetic_catalogue(source, count))
+        result = run_mkdocs(project, site_dir=project / "site")
+        assert result.returncode == 0, result.stderr
+        sizes.append((project / "site" / "models" / catalogue.models[0].id / "index.html").stat().st_size)
+    small, large = sizes
+    assert large <= 1.05 * small, sizes
 
 
 def test_search_index_has_every_model(site, catalogue):

@@ -6,6 +6,7 @@ several) and ends with the exact lines expected, as `# expect: LINE: ...`.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ from ohm.catalog.urls import url_problem
 from ohm.catalog.validate import validate
 
 from .conftest import FIXTURES, MINIMAL_CATALOGUE, SMALL_CATALOGUE
+
+# The module, not the function of the same name that ohm.catalog exports.
+validate_module = importlib.import_module("ohm.catalog.validate")
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 
@@ -51,6 +55,14 @@ def test_there_is_a_fixture_for_each_kind_of_problem():
         "alias-bomb",
         "python-tag",
         "many-problems",
+        "key-number",
+        "key-null",
+        "key-boolean",
+        "deep-nesting",
+        "nul-byte",
+        "c1-control",
+        "escaped-control",
+        "lone-surrogate",
     } <= names
 
 
@@ -108,3 +120,15 @@ def test_https_url_rules(url: str, problem: str | None):
 )
 def test_plain_text_rules(text: str, problem: str | None):
     assert plain_text_problem(text) == problem
+
+
+def test_the_quick_schema_check_agrees_with_the_detailed_one():
+    checked = 0
+    for path in [*INVALID, MINIMAL_CATALOGUE, SMALL_CATALOGUE, DEFAULT_CATALOGUE]:
+        loaded = load_catalogue(path)
+        if loaded.data is None:
+            continue  # nothing to check: the file does not load
+        detailed_errors = list(validate_module._validator().iter_errors(loaded.data))
+        assert validate_module._quick_validator().is_valid(loaded.data) == (not detailed_errors), path.name
+        checked += 1
+    assert checked >= 30

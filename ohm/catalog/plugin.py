@@ -4,9 +4,12 @@ mkdocs.yml names it under `plugins:` as `ohm` (registered by the package's
 `mkdocs.plugins` entry point). On every build (and every rebuild under
 `mkdocs serve`) it loads and validates the catalogue, renders the pages, adds
 them and the data exports (models.json, models.csv) to the site as generated
-files, and puts them in the navigation: Home, then each category with its
-models, then the tasks. A bad catalogue stops the build before the site folder
-is touched, with every problem on its own line.
+files, and puts them in the navigation: Home, then each category, then the
+tasks. Model pages stay out of the navigation, which every page carries: with
+them in it, each page would grow with the catalogue and the site with its
+square. Category, task and home pages lead to them, and each model page leads
+back up to its category. A bad catalogue stops the build before the site
+folder is touched, with every problem on its own line.
 
 Text from the catalogue reaches the theme's HTML in two places that are not
 Markdown: the navigation and the page metadata (the `<title>` and the
@@ -39,7 +42,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ohm.catalog import read_catalogue
@@ -52,7 +55,6 @@ from ohm.catalog.pages import (
     INDEX_PAGE,
     TASKS_PAGE,
     category_page,
-    model_page,
     task_page,
 )
 from ohm.catalog.render import Repository, html_text, page_meta, render_pages
@@ -94,12 +96,10 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
                 log.error(str(problem))
             raise PluginError(f"{len(problems)} problem(s) in the catalogue; the site was not built.")
         assert catalogue is not None
-        if config.repo_url and config.edit_uri in (None, "", "edit/master/docs/"):
-            config.edit_uri = DEFAULT_EDIT_URI
+        config.edit_uri = site_edit_uri(config.repo_url, config.edit_uri)
         self.repository = Repository.from_site_config(config.repo_url, config.edit_uri)
         templates = self._path(config, self.config.templates)
-        self.generated = render_pages(catalogue, templates, self.repository, self._freshness(config))
-        self.generated.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+        self.generated = site_sources(catalogue, templates, self.repository, self._freshness(config))
         self.meta = page_meta(catalogue)
         config.nav = [*catalogue_nav(catalogue), *(config.nav or [])]
         return config
@@ -118,10 +118,13 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
         for file in files.documentation_pages():
             if file.src_uri in INCLUDED_FROM:
                 file.edit_uri = edit_path(INCLUDED_FROM[file.src_uri], config)
+        in_nav = set(_nav_pages(config.nav or []))
         for path, content in sorted(self.generated.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{config.docs_dir}/{path} clashes with a generated page; rename it.")
-            files.append(File.generated(config, path, content=content))
+            # Reached from other pages, not from the navigation: no "not in nav" warning.
+            inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -150,22 +153,35 @@ def _for_html(value: Any) -> Any:
     return html_text(value) if isinstance(value, str) else value
 
 
-def catalogue_nav(catalogue: Catalogue) -> list[dict]:
-    """Home; Models: all models, the comparison, each category (its overview, then its models);
-    Tasks: all, then each.
+def site_edit_uri(repo_url: str | None, edit_uri: str | None) -> str | None:
+    """`edit_uri`, or the project's default where MkDocs would guess the master branch."""
+    if repo_url and edit_uri in (None, "", "edit/master/docs/"):
+        return DEFAULT_EDIT_URI
+    return edit_uri
 
-    Titles are escaped for HTML: the theme prints navigation titles as they are.
+
+def site_sources(
+    catalogue: Catalogue,
+    templates: Path,
+    repository: Repository | None,
+    freshness: SiteFreshness | None = None,
+) -> dict[str, str]:
+    """Every generated page and export, keyed by its path inside the docs folder."""
+    sources = render_pages(catalogue, templates, repository, freshness)
+    sources.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+    return sources
+
+
+def catalogue_nav(catalogue: Catalogue) -> list[dict]:
+    """Home; Models: all models, the comparison, each category's page; Tasks: all, then each.
+
+    No model pages (see above). Titles are escaped for HTML: the theme prints navigation titles as
+    they are.
     """
-    models = [
-        {
-            html_text(category.title): [
-                {"Overview": category_page(category.id)},
-                *({html_text(model.name): model_page(model.id)} for model in category.models),
-            ]
-        }
-        for category in catalogue.categories
+    categories = [
+        {html_text(category.title): category_page(category.id)} for category in catalogue.categories
     ]
-    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *models]
+    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *categories]
     nav: list[dict] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
         tasks = [
@@ -174,3 +190,13 @@ def catalogue_nav(catalogue: Catalogue) -> list[dict]:
         ]
         nav.append({"Tasks": tasks})
     return nav
+
+
+def _nav_pages(nav: list) -> list[str]:
+    """Every page path named in an MkDocs nav (nested lists of {title: path or list})."""
+    pages = []
+    for item in nav:
+        children = item.values() if isinstance(item, dict) else [item]
+        for child in children:
+            pages += _nav_pages(child) if isinstance(child, list) else [child]
+    return pages

@@ -111,6 +111,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         category_page=category_page,
         model_page=model_page,
         task_page=task_page,
+        index_page=INDEX_PAGE,
         tasks_page=TASKS_PAGE,
         all_models_page=ALL_MODELS_PAGE,
         compare_page=COMPARE_PAGE,

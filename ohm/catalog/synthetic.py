@@ -1,0 +1,47 @@
+"""A catalogue of any size, made by copying the real entries: for benchmarks and scale tests.
+
+Copy k of an entry gets the id `<id>-k`, the name `<name> k` and URLs on the
+host `copyk.<host>`, so ids, names and URLs stay unique and valid. Everything
+above `models:` (categories, tasks, licences) is kept as it is, and so is every
+other line of an entry, so the copies exercise the same fields as the originals.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ENTRY_START = re.compile(r"^  - id: ", re.MULTILINE)
+_ID = re.compile(r"^(  - id: )(\S+)$", re.MULTILINE)
+_NAME = re.compile(r"^(    name: )(.+)$", re.MULTILINE)
+_URL_HOST = re.compile(r"https://")
+
+
+def synthetic_catalogue(source: str, count: int) -> str:
+    """`source` (catalogue YAML text) with its models section holding `count` entries."""
+    head, separator, models = source.partition("\nmodels:\n")
+    if not separator:
+        raise ValueError("the catalogue has no top-level `models:` list")
+    starts = [match.start() for match in _ENTRY_START.finditer(models)]
+    if not starts:
+        raise ValueError("the catalogue's `models:` list is empty")
+    entries = [
+        models[start:end].rstrip("\n") + "\n" for start, end in zip(starts, [*starts[1:], None], strict=True)
+    ]
+    copies = []
+    for number in range(count):
+        copy, entry = divmod(number, len(entries))
+        copies.append(entries[entry] if copy == 0 else _copy(entries[entry], copy))
+    return head + separator + "\n".join(copies)
+
+
+def _copy(entry: str, copy: int) -> str:
+    entry = _ID.sub(lambda m: f"{m.group(1)}{m.group(2)}-{copy}", entry, count=1)
+    entry = _NAME.sub(lambda m: f"{m.group(1)}{_suffixed(m.group(2), copy)}", entry, count=1)
+    return _URL_HOST.sub(f"https://copy{copy}.", entry)
+
+
+def _suffixed(name: str, copy: int) -> str:
+    """A YAML scalar with ` copy` added inside its quotes, if it has any."""
+    if name[:1] in "'\"" and name[-1:] == name[:1]:
+        return f"{name[:-1]} {copy}{name[-1]}"
+    return f"{name} {copy}"
