@@ -3,6 +3,7 @@
 ohm.catalog   load -> validate -> render -> the MkDocs plugin; exports; contributor commands
 ohm.links     the nightly link check
 ohm.build     the site build (MkDocs), as the `build` and `serve` verbs
+ohm.engines   the same site from pages written to disk, built by Zensical (or plain MkDocs)
 ohm.cli       the one console command, `ohm`
 """
 
