@@ -128,24 +128,20 @@ def display_name(path: str | os.PathLike[str]) -> str:
 
 
 def load_catalogue(path: str | os.PathLike[str]) -> LoadedCatalogue:
-    """Read and parse `path`; never raises for bad content or an unreadable file, only reports problems."""
+    """Read and parse `path`; never raises for bad content, only reports problems (OSError: unreadable)."""
     loaded = LoadedCatalogue(file=display_name(path))
 
     def fail(message: str, line: int | None = None) -> LoadedCatalogue:
         loaded.problems.append(Problem(loaded.file, line, None, None, message))
         return loaded
 
+    # A missing file is the catalogue's problem; one that cannot be read (a folder, no permission,
+    # a link loop) is the environment's: OSError goes up, and the command says so in one line, exit 2.
     try:
         with open(path, "rb") as stream:
             content = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return fail("file not found")
-    except IsADirectoryError:
-        return fail("is a folder, not a file: name the catalogue's YAML file")
-    except PermissionError:
-        return fail("cannot be read: permission denied")
-    except OSError as error:
-        return fail(f"cannot be read: {error.strerror or error}")
     if len(content) > MAX_FILE_BYTES:
         return fail(
             f"is larger than {MAX_FILE_BYTES // 2**20} MB, the most a catalogue may be; not read further"
