@@ -95,7 +95,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["url"] = markdown_url
     env.filters["html"] = html_text
     env.filters["link_from"] = link_from
-    env.filters["answer"] = answer
+    env.filters["answer"] = vocabulary.answer
     env.filters["code_block"] = code_block
     env.globals.update(
         commercial_use_meaning=_meaning(
@@ -226,11 +226,6 @@ def link_from(target: str, page: str) -> Markup:
 
 def _meaning(texts: dict[str, str]):
     return lambda value: texts.get(value, "unknown")
-
-
-def answer(value: object) -> str:
-    """true / false / unknown, as a reader would say it."""
-    return {True: "yes", False: "no"}.get(value, "unknown") if isinstance(value, bool) else "unknown"
 
 
 def lineage(value: str, page: str) -> Markup:

@@ -44,14 +44,6 @@ def _titles(field: str) -> Callable[[Catalogue], Mapping[str, str]]:
     return lambda _catalogue: vocabulary.titles(field)
 
 
-def _answer(value: object) -> str:
-    return (
-        {True: "yes", False: "no"}.get(value, vocabulary.UNKNOWN)
-        if isinstance(value, bool)
-        else vocabulary.UNKNOWN
-    )
-
-
 # One line a filter: what a governance review filters on first.
 FILTERS = (
     TableFilter(
@@ -65,7 +57,7 @@ FILTERS = (
     TableFilter(
         "offline",
         "Runs offline",
-        lambda m: [_answer(m.deployment.runs_offline)],
+        lambda m: [vocabulary.answer(m.deployment.runs_offline)],
         lambda c: {"yes": "Yes", "no": "No", vocabulary.UNKNOWN: "Unknown"},
     ),
     TableFilter("kind", "Kind", lambda m: [m.kind]),

@@ -22,6 +22,14 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "models.schema.json
 # The value an entry writes where its primary sources are silent.
 UNKNOWN = "unknown"
 
+
+def answer(value: object) -> str:
+    """A field that is true, false or unknown (deployment.cpu_only, ...), as a reader would say it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return UNKNOWN
+
+
 # Fields of schema 1 that schema 2 replaced, and what to write instead.
 REPLACED_FIELDS = {
     "license": (
