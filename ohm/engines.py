@@ -28,8 +28,8 @@ from yaml_env_tag import construct_env_tag
 
 from ohm.catalog import Problem, read_catalogue
 from ohm.catalog.plugin import CataloguePluginConfig, catalogue_nav, site_edit_uri, site_sources
-from ohm.catalog.render import Repository, model_page
 from ohm.files import replace_file
+from ohm.site.render import Repository, model_page
 
 PLUGIN = "ohm"
 ENGINES = ("mkdocs", "zensical")

@@ -36,8 +36,8 @@ from playwright.sync_api import sync_playwright
 from ohm.catalog import DEFAULT_CATALOGUE
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import load_catalogue
-from ohm.catalog.render import INDEX_PAGE, render_pages
-from ohm.catalog.table import ALL_MODELS_PAGE
+from ohm.site.render import INDEX_PAGE, render_pages
+from ohm.site.table import ALL_MODELS_PAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "docs" / "assets"

@@ -32,8 +32,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
 from ohm.accessibility import describe, wcag_violations
-from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue, table
+from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
 from ohm.catalog.catalogue import Catalogue, Model
+from ohm.site import table
 
 from .conftest import ROOT, catalogue_with_models, make_project, run_mkdocs
 

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from ohm.catalog.catalogue import Link, build_catalogue
-from ohm.catalog.citation import citation
 from ohm.catalog.load import load_catalogue
+from ohm.site.citation import citation
 
 from .conftest import SMALL_CATALOGUE
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 from ohm.catalog import DEFAULT_CATALOGUE, vocabulary
-from ohm.catalog.field_reference import field_reference_markdown
 from ohm.catalog.load import load_catalogue
 from ohm.catalog.validate import validate
+from ohm.site.field_reference import field_reference_markdown
 
 from .conftest import ROOT, SMALL_CATALOGUE
 

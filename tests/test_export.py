@@ -10,8 +10,8 @@ import pytest
 
 from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
 from ohm.catalog.catalogue import Catalogue, build_catalogue
-from ohm.catalog.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
 from ohm.catalog.load import load_catalogue
+from ohm.site.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
 
 from .conftest import ROOT, SMALL_CATALOGUE
 

@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Page, expect, sync_playwright
 
 from ohm.catalog import read_catalogue
-from ohm.catalog.render import render_pages
 from ohm.cli import main
+from ohm.site.render import render_pages
 
 from .conftest import SMALL_CATALOGUE, make_project, run_mkdocs
 from .fake_upstream import FakeApi

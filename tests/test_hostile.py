@@ -27,11 +27,11 @@ import pytest
 from filelock import FileLock
 
 from ohm.catalog.catalogue import build_catalogue
-from ohm.catalog.export import catalogue_csv, catalogue_json
 from ohm.catalog.load import display_name, load_catalogue
 from ohm.catalog.scaffold import lock_file
 from ohm.catalog.urls import url_problem
 from ohm.cli import main as ohm
+from ohm.site.export import catalogue_csv, catalogue_json
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
 from .test_validate import expected_messages

@@ -29,9 +29,9 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Page, sync_playwright
 
 from ohm.catalog.catalogue import build_catalogue
-from ohm.catalog.export import models_markdown
 from ohm.catalog.load import load_catalogue
 from ohm.catalog.validate import validate
+from ohm.site.export import models_markdown
 
 from .conftest import make_project, run_mkdocs
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, QuietFiles, serve

@@ -20,10 +20,10 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
-from ohm.catalog import table
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import load_catalogue
-from ohm.catalog.render import Repository, link_from, markdown_text, page_meta, render_pages
+from ohm.site import table
+from ohm.site.render import Repository, link_from, markdown_text, page_meta, render_pages
 
 from .conftest import ROOT, SMALL_CATALOGUE
 

@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue, table
+from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.catalog.synthetic import synthetic_catalogue
+from ohm.site import table
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .render import markdown_text
+from ohm.site.render import markdown_text
 
 # Sections besides `models` whose changes are worth a reviewer's attention.
 DECLARATION_SECTIONS = ("catalogue", "licenses", "categories")

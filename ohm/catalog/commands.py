@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ohm.files import OutputFolderError
+from ohm.site.export import EXPORTS, write_file
+from ohm.site.field_reference import FIELD_OPTIONS
+from ohm.site.render import render_pages, write_pages
 
 from . import protected_folders, read_catalogue, vocabulary
 from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
-from .export import EXPORTS, write_file
-from .field_reference import FIELD_OPTIONS
 from .github import annotation
 from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
 from .problems import Problem, printable
 from .questions import Interview, slug_of
-from .render import render_pages, write_pages
 from .scaffold import ScaffoldError, add_entry, entry_lines
 
 

@@ -47,9 +47,11 @@ from mkdocs.structure.pages import Page
 
 from ohm.catalog import read_catalogue
 from ohm.catalog.catalogue import Catalogue
-from ohm.catalog.edit_links import INCLUDED_FROM, edit_path
-from ohm.catalog.export import SITE_FILES
-from ohm.catalog.pages import (
+from ohm.freshness.report import FreshnessError
+from ohm.freshness.site import SiteFreshness, read_site_freshness
+from ohm.site.edit_links import INCLUDED_FROM, edit_path
+from ohm.site.export import SITE_FILES
+from ohm.site.pages import (
     ALL_MODELS_PAGE,
     COMPARE_PAGE,
     INDEX_PAGE,
@@ -57,9 +59,7 @@ from ohm.catalog.pages import (
     category_page,
     task_page,
 )
-from ohm.catalog.render import Repository, html_text, page_meta, render_pages
-from ohm.freshness.report import FreshnessError
-from ohm.freshness.site import SiteFreshness, read_site_freshness
+from ohm.site.render import Repository, html_text, page_meta, render_pages
 
 log = logging.getLogger("mkdocs.plugins.ohm")
 

@@ -25,10 +25,11 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
+from ohm.site.pages import PAGE_OF_SECTION, address, address_taken_by_generated_pages
+
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_LABELS, commercial_use_of
 from .load import LoadedCatalogue
-from .pages import PAGE_OF_SECTION, address, address_taken_by_generated_pages
 from .problems import Path, Problem
 from .text import plain_line_problem, plain_text_problem, same_name_key, single_line_problem
 from .urls import url_problem

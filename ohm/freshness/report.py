@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ohm.catalog.render import markdown_text
+from ohm.site.render import markdown_text
 
 from .check import EntryResult
 from .findings import INACTIVE, KINDS, VERIFICATION_DUE, Thresholds

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ohm.catalog.render import markdown_text
+from ohm.site.render import markdown_text
 
 from .check import LinkResult
 from .classify import Skip, Status

@@ -10,7 +10,7 @@
  * Nothing is loaded from other hosts.
  *
  * The filters are whatever selects the page has (templates/compare-table.md.j2
- * writes them from ohm/catalog/table.py): a select named NAME keeps the rows
+ * writes them from ohm/site/table.py): a select named NAME keeps the rows
  * whose data-NAME attribute holds its value ("|" separates several values).
  * data-text holds the row's searchable text, already normalised.
  *

@@ -6,7 +6,7 @@ markers below; a test fails when the committed reference is out of date.
 
 from __future__ import annotations
 
-from . import vocabulary
+from ohm.catalog import vocabulary
 
 # Field of an entry -> the option of `ohm new` that fills it.
 FIELD_OPTIONS = {

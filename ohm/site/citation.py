@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .catalogue import Model
+from ohm.catalog.catalogue import Model
 
 _ARXIV = re.compile(r"^https://(?:www\.)?arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$")
 _DOI = re.compile(r"^https://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$")

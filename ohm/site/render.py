@@ -32,8 +32,9 @@ from markupsafe import Markup
 
 from ohm.files import check_output_folder, replace_folder
 
-from . import table, vocabulary
-from .catalogue import Catalogue, Model
+from ohm.catalog import vocabulary
+from ohm.site import table
+from ohm.catalog.catalogue import Catalogue, Model
 from .citation import citation
 from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
 

@@ -26,8 +26,8 @@ from typing import Any
 
 from ohm.files import replace_file
 
-from . import vocabulary
-from .catalogue import LINK_LABELS, Catalogue, Model
+from ohm.catalog import vocabulary
+from ohm.catalog.catalogue import LINK_LABELS, Catalogue, Model
 from .field_reference import field_reference_markdown
 from .pages import model_page_url
 from .render import TEMPLATES_DIR, make_environment

@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from . import vocabulary
-from .catalogue import COMMERCIAL_USE_LABELS, Catalogue, Model
+from ohm.catalog import vocabulary
+from ohm.catalog.catalogue import COMMERCIAL_USE_LABELS, Catalogue, Model
 
 # The most models a table carries in the page itself.
 ROWS = 50

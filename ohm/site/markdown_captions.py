@@ -6,7 +6,7 @@ any other link. `md_in_html` only keeps elements it knows as block-level apart
 from the text around them, and `caption` is not on its list: without this the
 caption ends up wrapped in a `<p>`, which is invalid inside a table.
 
-mkdocs.yml names it under `markdown_extensions` as `ohm.catalog.markdown_captions`.
+mkdocs.yml names it under `markdown_extensions` as `ohm.site.markdown_captions`.
 """
 
 from __future__ import annotations
