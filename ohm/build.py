@@ -1,7 +1,7 @@
 """The `build` and `serve` verbs: the site, built by MkDocs with the project's plugin.
 
 Both run MkDocs in a child process with the project's mkdocs.yml, so that its
-logging and exit status stay its own; the plugin (ohm.catalog.plugin) does the
+logging and exit status stay its own; the plugin (ohm.mkdocs_plugin) does the
 catalogue's part. `build --engine zensical` instead writes every page to disk
 and builds the same site with Zensical (see ohm.engines).
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from ohm.catalog import PROJECT_ROOT, protected_folders
 from ohm.catalog.problems import printable
-from ohm.engines import ENGINES, ProjectError, build_site
+from ohm.engines import ENGINES, build_site
 from ohm.files import (
     OWNER_MARK,
     OutputFolderError,
@@ -29,6 +29,7 @@ from ohm.files import (
     replace_folder,
     termination_as_interrupt,
 )
+from ohm.site.assemble import SiteError
 
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 # MkDocs writes sitemap.xml into every site it builds: a folder holding one is a site, ours to replace.
@@ -89,7 +90,7 @@ def _run(command: list[str]) -> int:
 def _build_prerendered(args: argparse.Namespace) -> int:
     try:
         return build_site(args.engine, CONFIG_FILE, args.site_dir, quiet=args.quiet)
-    except ProjectError as error:
+    except SiteError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"build: {error}", file=sys.stderr)

@@ -1,14 +1,15 @@
-"""The site without the MkDocs plugin: every page written to disk, then built by any engine.
+"""The site without the MkDocs plugin: the assembled site written to disk, then built by any engine.
 
 Material for MkDocs reaches end of life on 5 May 2027; Zensical, by the same
 team, reads the same mkdocs.yml and theme but runs no MkDocs plugin. So
-`write_project` does what the `ohm` plugin does inside a MkDocs build, once,
-into a folder of plain files:
+`write_project` writes the site that ohm.site.assemble makes (the same one the
+MkDocs plugin hands to MkDocs) into a folder of plain files:
 
     DESTINATION/mkdocs.yml   the project's mkdocs.yml without the plugin, with the
-                             catalogue's navigation written out, paths made absolute
+                             site's navigation written out, paths made absolute
                              and !ENV values resolved
-    DESTINATION/docs/        docs/ plus every generated page and export
+    DESTINATION/docs/        docs/ plus every generated page and export; each page's
+                             metadata is its front matter
 
 and `build_with` runs an engine on it: Zensical (`ohm build --engine zensical`),
 or MkDocs itself, which is how the build benchmark measures what the plugin costs.
@@ -16,6 +17,7 @@ or MkDocs itself, which is how the build benchmark measures what the plugin cost
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import sys
@@ -26,53 +28,46 @@ from typing import Any
 import yaml
 from yaml_env_tag import construct_env_tag
 
-from ohm.catalog import Problem, read_catalogue
-from ohm.catalog.plugin import CataloguePluginConfig, catalogue_nav, site_edit_uri, site_sources
 from ohm.files import replace_file
-from ohm.site.render import Repository, model_page
+from ohm.site.assemble import SiteError, assemble, site_options
+from ohm.site.pages import model_page
 
 PLUGIN = "ohm"
 ENGINES = ("mkdocs", "zensical")
 
 
-class ProjectError(Exception):
-    """The catalogue or the configuration cannot make a site; the message says why."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
-
-
 def write_project(config_file: Path, destination: Path) -> Path:
-    """Write the pre-rendered project into `destination` (which must not exist); return its config file."""
+    """Write the pre-rendered project into `destination` (which must not exist); return its config file.
+
+    SiteError if the configuration or the catalogue cannot make a site.
+    """
     project_dir = config_file.resolve().parent
     config = _read_config(config_file)
     plugin_options, plugins = _without_plugin(config.get("plugins") or [])
-    options = CataloguePluginConfig()
-    options.load_dict(plugin_options)
-    errors, _ = options.validate()
-    if errors:
-        raise ProjectError(f"{config_file}: plugins: {PLUGIN}: {errors[0][0]}: {errors[0][1]}")
-    catalogue, problems = read_catalogue(project_dir / options.catalogue)
-    if problems:
-        raise ProjectError(f"{len(problems)} problem(s) in the catalogue; the site was not built.", problems)
-    assert catalogue is not None
+    try:
+        options = site_options(
+            plugin_options,
+            project_dir,
+            docs_dir=config.get("docs_dir", "docs"),
+            repo_url=config.get("repo_url"),
+            edit_uri=config.get("edit_uri"),
+            nav=config.get("nav"),
+        )
+    except SiteError as error:
+        raise SiteError(f"{config_file}: {error}") from None
+    site = assemble(options)
 
-    edit_uri = site_edit_uri(config.get("repo_url"), config.get("edit_uri"))
-    repository = Repository.from_site_config(config.get("repo_url"), edit_uri)
     docs = destination / "docs"
-    shutil.copytree(project_dir / config.get("docs_dir", "docs"), docs)
-    for path, content in site_sources(catalogue, project_dir / options.templates, repository).items():
-        if (docs / path).exists():
-            raise ProjectError(f"docs/{path} clashes with a generated page; rename it.")
-        replace_file(docs / path, content.encode("utf-8"))
+    shutil.copytree(options.path(options.docs_dir), docs)
+    for path, content in site.files.items():
+        replace_file(docs / path, with_front_matter(content, site.meta.get(path)).encode("utf-8"))
 
     config.update(
         docs_dir="docs",
         site_dir="site",
         plugins=plugins,
-        nav=_plain_titles([*catalogue_nav(catalogue), *(config.get("nav") or [])]),
-        # Reached from category, task and home pages, like the plugin's build (see plugin.py).
+        nav=site.nav,
+        # Reached from category, task and home pages, like the plugin's build (see ohm/site/assemble.py).
         not_in_nav="/" + model_page("*"),
     )
     config.pop("watch", None)
@@ -83,7 +78,7 @@ def write_project(config_file: Path, destination: Path) -> Path:
     theme.setdefault("variant", "classic")
     if config.get("repo_url"):
         # Generated pages have no file in docs/ to edit; their edit link is in the page itself.
-        config["edit_uri"] = edit_uri
+        config["edit_uri"] = site.edit_uri
         features = theme.get("features") or []
         theme["features"] = [feature for feature in features if feature != "content.action.edit"]
     written = destination / "mkdocs.yml"
@@ -91,17 +86,19 @@ def write_project(config_file: Path, destination: Path) -> Path:
     return written
 
 
-def _plain_titles(nav: list) -> list:
-    """The navigation with its titles as plain strings (already escaped for HTML) for YAML to write."""
-    return [
-        {
-            str(title): _plain_titles(target) if isinstance(target, list) else target
-            for title, target in item.items()
-        }
-        if isinstance(item, dict)
-        else item
-        for item in nav
-    ]
+def with_front_matter(markdown: str, meta: dict[str, Any] | None) -> str:
+    """`markdown` with `meta` as its YAML front matter, which is how an engine without the plugin reads it.
+
+    The front matter is dumped by YAML from the data, never written as text, so no value can end it
+    early or add a key: each value is one quoted or plain scalar on its own line (no folding).
+    """
+    if not meta:
+        return markdown
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=math.inf)
+    # YAML promises both; a page whose metadata came back otherwise must not be built.
+    if yaml.safe_load(front) != meta or any(line.rstrip() in ("---", "...") for line in front.splitlines()):
+        raise SiteError(f"page metadata cannot be written as front matter: {meta!r}")
+    return f"---\n{front}---\n\n{markdown}"
 
 
 def build_with(engine: str, config_file: Path, *, strict: bool = True, quiet: bool = False) -> int:
@@ -154,7 +151,7 @@ def _read_config(config_file: Path) -> dict[str, Any]:
         # MkDocs' !relative: $config_dir is the project folder (the only form mkdocs.yml uses).
         value = loader.construct_scalar(node)
         if value != "$config_dir":
-            raise ProjectError(f"{config_file}: !relative {value} is not supported; use $config_dir")
+            raise SiteError(f"{config_file}: !relative {value} is not supported; use $config_dir")
         return str(project_dir)
 
     Loader.add_constructor("!ENV", construct_env_tag)
@@ -162,9 +159,9 @@ def _read_config(config_file: Path) -> dict[str, Any]:
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader)  # a SafeLoader subclass
     except (OSError, yaml.YAMLError) as error:
-        raise ProjectError(f"{config_file}: cannot be read: {error}") from error
+        raise SiteError(f"{config_file}: cannot be read: {error}") from error
     if not isinstance(config, dict):
-        raise ProjectError(f"{config_file}: is not a mapping of settings")
+        raise SiteError(f"{config_file}: is not a mapping of settings")
     return config
 
 

@@ -1,0 +1,213 @@
+"""Stage 4: the whole site assembled once, for any engine.
+
+`assemble(options)` opens the catalogue and returns a `Site`: every generated
+page and export keyed by its path inside the docs folder, each page's metadata,
+the navigation, the edit link of each page whose source is not its own file in
+docs/, and which pages the navigation names. Two thin adapters hand it to an
+engine: the MkDocs plugin (ohm/mkdocs_plugin.py) over MkDocs' events, and
+ohm/engines.py, which writes it to disk for Zensical. Nothing here imports
+MkDocs.
+
+The options are those mkdocs.yml gives the `ohm` plugin (`PLUGIN_OPTIONS`, one
+definition read by both adapters) and a few of mkdocs.yml's own settings
+(docs_dir, repo_url, edit_uri, nav).
+
+The navigation is Home, then each category, then the tasks, then mkdocs.yml's
+hand-written pages. Model pages stay out of it, since every page carries it:
+with them in it, each page would grow with the catalogue and the site with its
+square. Category, task and home pages lead to them, and each model page leads
+back up to its category.
+
+Text from the catalogue reaches the theme's HTML in two places that are not
+Markdown: the navigation and the page metadata (the `<title>`, the description,
+the search tags). The theme prints both as they are, so both are escaped for
+HTML here, once.
+
+Given a freshness file (the `freshness` option; mkdocs.yml reads it from
+OHM_FRESHNESS), model pages warn about what `ohm freshness` found upstream
+(licence changed, archived, inactive) and the tables can hide archived entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ohm.catalog import Problem, read_catalogue
+from ohm.catalog.catalogue import Catalogue
+from ohm.freshness.report import FreshnessError
+from ohm.freshness.site import SiteFreshness, read_site_freshness
+
+from .edit_links import edit_urls, site_edit_uri
+from .export import SITE_FILES
+from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, task_page
+from .render import Repository, html_text, page_meta, render_pages
+
+
+class SiteError(Exception):
+    """The catalogue or the options cannot make a site; the message says why, `problems` list the entries'."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the site is made from; paths are relative to `project_dir` (or absolute)."""
+
+    project_dir: Path
+    catalogue: str = "data/models.yaml"
+    templates: str = "templates"
+    freshness: str | None = None  # freshness.json of `ohm freshness`
+    # Hosts that links may name although they are internal, comma-separated: only for
+    # testing the link check against a server on this machine (see ohm/catalog/urls.py).
+    allow_hosts: str = ""
+    docs_dir: str = "docs"
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    nav: tuple[Any, ...] = ()  # mkdocs.yml's navigation: the hand-written pages
+
+    def path(self, relative: str) -> Path:
+        return self.project_dir / relative
+
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(host.strip() for host in self.allow_hosts.split(",") if host.strip())
+
+    def watched(self) -> list[Path]:
+        """The files and folders a rebuild depends on, besides docs/ and mkdocs.yml."""
+        sources = [self.catalogue, self.templates, *([self.freshness] if self.freshness else [])]
+        return [self.path(source) for source in sources]
+
+
+# The options mkdocs.yml may give the `ohm` plugin, with their defaults (None: not set).
+PLUGIN_OPTIONS: dict[str, str | None] = {
+    field.name: field.default
+    for field in dataclasses.fields(SiteOptions)
+    if field.name in ("catalogue", "templates", "freshness", "allow_hosts")
+}
+
+
+def site_options(
+    plugin: Mapping[str, Any],
+    project_dir: Path,
+    *,
+    docs_dir: str = "docs",
+    repo_url: str | None = None,
+    edit_uri: str | None = None,
+    nav: list[Any] | None = None,
+) -> SiteOptions:
+    """The options from the `ohm` plugin's settings in mkdocs.yml and mkdocs.yml's own; SiteError if bad."""
+    given: dict[str, str] = {}
+    for name, value in plugin.items():
+        if name not in PLUGIN_OPTIONS:
+            raise SiteError(f"plugins: ohm: {name}: unknown option; the options are {', '.join(PLUGIN_OPTIONS)}")
+        if value is None and PLUGIN_OPTIONS[name] is None:
+            continue
+        if not isinstance(value, str):
+            raise SiteError(f"plugins: ohm: {name}: expected text, not {type(value).__name__}")
+        given[name] = value
+    return SiteOptions(
+        project_dir=project_dir,
+        docs_dir=docs_dir,
+        repo_url=repo_url,
+        edit_uri=edit_uri,
+        nav=tuple(nav or ()),
+        **given,
+    )
+
+
+@dataclass(frozen=True)
+class Site:
+    files: dict[str, str]  # every generated page and export, by its path inside the docs folder
+    meta: dict[str, dict[str, Any]]  # each generated page's metadata, text escaped for HTML
+    nav: list[Any]  # the whole navigation, as mkdocs.yml writes it: [{title: path or [...]}, ...]
+    in_nav: frozenset[str]  # the pages the navigation names
+    edit_urls: dict[str, str | None]  # the edit link of each page whose source is not its file in docs/
+    edit_uri: str | None  # the edit_uri of the other pages
+    freshness_checked: str | None  # the day of the freshness check the notices come from
+
+
+def assemble(options: SiteOptions) -> Site:
+    """The site of `options`; SiteError (with every problem) if the catalogue or a file cannot make one."""
+    catalogue = open_catalogue(options)
+    freshness = _freshness(options)
+    edit_uri = site_edit_uri(options.repo_url, options.edit_uri)
+    repository = Repository.from_site_config(options.repo_url, edit_uri)
+    files = render_pages(catalogue, options.path(options.templates), repository, freshness)
+    files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+    docs = options.path(options.docs_dir)
+    for path in sorted(files):
+        if (docs / path).exists():
+            raise SiteError(f"{options.docs_dir}/{path} clashes with a generated page; rename it.")
+    nav = [*catalogue_nav(catalogue), *options.nav]
+    return Site(
+        files=files,
+        meta={page: {key: for_html(value) for key, value in meta.items()} for page, meta in page_meta(catalogue).items()},
+        nav=nav,
+        in_nav=frozenset(nav_pages(nav)),
+        edit_urls=edit_urls(files, options.project_dir, docs, options.repo_url, edit_uri),
+        edit_uri=edit_uri,
+        freshness_checked=freshness.checked if freshness else None,
+    )
+
+
+def open_catalogue(options: SiteOptions) -> Catalogue:
+    """The validated catalogue of `options`: the site's one way to it."""
+    try:
+        catalogue, problems = read_catalogue(options.path(options.catalogue), options.allowed_hosts())
+    except (OSError, UnicodeError) as error:
+        raise SiteError(f"cannot read the catalogue: {error}") from None
+    if problems:
+        raise SiteError(f"{len(problems)} problem(s) in the catalogue; the site was not built.", problems)
+    assert catalogue is not None
+    return catalogue
+
+
+def _freshness(options: SiteOptions) -> SiteFreshness | None:
+    if not options.freshness:
+        return None
+    try:
+        return read_site_freshness(options.path(options.freshness))
+    except FreshnessError as error:
+        raise SiteError(f"freshness file: {error}") from None
+
+
+def for_html(value: Any) -> Any:
+    """Text escaped for HTML, as plain strings; settings that are not text (search: {boost: 2}) as they are."""
+    if isinstance(value, list):
+        return [str(html_text(item)) for item in value]
+    return str(html_text(value)) if isinstance(value, str) else value
+
+
+def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
+    """Home; Models: all models, the comparison, each category's page; Tasks: all, then each.
+
+    No model pages (see above). Titles are escaped for HTML: the theme prints navigation titles as
+    they are.
+    """
+    categories = [
+        {str(html_text(category.title)): category_page(category.id)} for category in catalogue.categories
+    ]
+    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *categories]
+    nav: list[dict[str, Any]] = [{"Home": INDEX_PAGE}, {"Models": models}]
+    if catalogue.tasks:
+        tasks = [
+            {"All tasks": TASKS_PAGE},
+            *({str(html_text(task.title)): task_page(task.id)} for task in catalogue.tasks),
+        ]
+        nav.append({"Tasks": tasks})
+    return nav
+
+
+def nav_pages(nav: list[Any]) -> list[str]:
+    """Every page path named in a navigation (nested lists of {title: path or list}, or bare paths)."""
+    pages = []
+    for item in nav:
+        children = item.values() if isinstance(item, dict) else [item]
+        for child in children:
+            pages += nav_pages(child) if isinstance(child, list) else [child]
+    return pages
