@@ -90,13 +90,13 @@ def with_front_matter(markdown: str, meta: dict[str, Any] | None) -> str:
     """`markdown` with `meta` as its YAML front matter, which is how an engine without the plugin reads it.
 
     The front matter is dumped by YAML from the data, never written as text, so no value can end it
-    early or add a key: each value is one quoted or plain scalar on its own line (no folding).
+    early or add a key. The site's metadata is on one line per value (ohm.site.assemble.for_html),
+    and without folding (`width`) each value stays on its line, where no `---` can stand alone.
     """
     if not meta:
         return markdown
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=math.inf)
-    # YAML promises both; a page whose metadata came back otherwise must not be built.
-    if yaml.safe_load(front) != meta or any(line.rstrip() in ("---", "...") for line in front.splitlines()):
+    if yaml.safe_load(front) != meta or any(line.strip() in ("---", "...") for line in front.splitlines()):
         raise SiteError(f"page metadata cannot be written as front matter: {meta!r}")
     return f"---\n{front}---\n\n{markdown}"
 

@@ -26,10 +26,8 @@ from .fake_upstream import FakeApi
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, QuietFiles, serve
 
 
-@pytest.fixture(scope="module")
-def freshness_file(tmp_path_factory) -> Path:
+def make_freshness_file(reports: Path) -> Path:
     """What the check finds for the small catalogue: zeta-lm relicensed, seg-net archived, alpha-bert idle."""
-    reports = tmp_path_factory.mktemp("freshness")
     with FakeApi() as hub, FakeApi() as github:
         hub.hub_model("example/zeta-lm", "cc-by-nc-4.0")
         github.github_repo("example/alpha-bert", "Apache-2.0", pushed_at="2024-05-01T00:00:00Z")
@@ -40,6 +38,11 @@ def freshness_file(tmp_path_factory) -> Path:
         )  # fmt: skip
     assert code == 1
     return reports / "freshness.json"
+
+
+@pytest.fixture(scope="module")
+def freshness_file(tmp_path_factory) -> Path:
+    return make_freshness_file(tmp_path_factory.mktemp("freshness"))
 
 
 @pytest.fixture(scope="module")

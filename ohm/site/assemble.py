@@ -177,10 +177,15 @@ def _freshness(options: SiteOptions) -> SiteFreshness | None:
 
 
 def for_html(value: Any) -> Any:
-    """Text escaped for HTML, as plain strings; settings that are not text (search: {boost: 2}) as they are."""
+    """Text on one line and escaped for HTML, as plain strings; settings that are not text
+    (search: {boost: 2}) as they are.
+
+    One line, since HTML shows any run of white space as one space anyway, and so the Zensical
+    writer's front matter holds each value on one line (see ohm/engines.py).
+    """
     if isinstance(value, list):
-        return [str(html_text(item)) for item in value]
-    return str(html_text(value)) if isinstance(value, str) else value
+        return [for_html(item) for item in value]
+    return str(html_text(" ".join(value.split()))) if isinstance(value, str) else value
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:

@@ -197,6 +197,8 @@ def page_meta(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
             "description": model.description,
             "tags": search_keywords(catalogue, model),
             "search": {"boost": _search_boost(model, catalogue)},
+            # The tags are for the search only: Zensical would also list them under the page.
+            "hide": ["tags"],
         }
     if catalogue.tasks:
         meta[TASKS_PAGE] = {"title": "Tasks"}
