@@ -1,9 +1,11 @@
 """Open Health Models: the catalogue's tools, from the YAML file to the published site.
 
-ohm.catalog   load -> validate -> render -> the MkDocs plugin; exports; contributor commands
+ohm.catalog   load -> validate -> typed catalogue; contributor commands
+ohm.site      render, exports, and the whole site assembled once for any engine
+ohm.mkdocs_plugin  the MkDocs plugin `ohm`: the assembled site handed to MkDocs
 ohm.links     the nightly link check
 ohm.build     the site build (MkDocs), as the `build` and `serve` verbs
-ohm.engines   the same site from pages written to disk, built by Zensical (or plain MkDocs)
+ohm.engines   the same site written to disk, built by Zensical (or plain MkDocs)
 ohm.cli       the one console command, `ohm`
 """
 

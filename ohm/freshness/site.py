@@ -1,6 +1,6 @@
 """What the site shows from a freshness file: notices on model pages, and which entries are archived.
 
-The MkDocs plugin reads the file when it is given one (see ohm/catalog/plugin.py)
+The site's assembly reads the file when it is given one (see ohm/site/assemble.py)
 and hands a `SiteFreshness` to the templates as `freshness`; without a file,
 `freshness` is None and the pages are exactly as before.
 """

@@ -12,8 +12,10 @@ its cells use the `html` filter, which escapes for HTML instead.
 Pages come back as {path inside docs: Markdown}; `write_pages` puts them on
 disk all at once or not at all. What a page says about itself (its title, its
 description, that the home page hides the navigation) is not written into the
-Markdown as front matter, which a field value could break: `page_meta` gives
-it as data, and the MkDocs plugin sets it on each page.
+Markdown as text, which a field value could break: `page_meta` gives it as
+data, the site's assembly (assemble.py) escapes it for HTML, and each engine's
+adapter hands it over (the MkDocs plugin sets it on the page; the Zensical
+writer dumps it with YAML as front matter).
 """
 
 from __future__ import annotations
