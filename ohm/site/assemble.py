@@ -104,7 +104,9 @@ def site_options(
     given: dict[str, str] = {}
     for name, value in plugin.items():
         if name not in PLUGIN_OPTIONS:
-            raise SiteError(f"plugins: ohm: {name}: unknown option; the options are {', '.join(PLUGIN_OPTIONS)}")
+            raise SiteError(
+                f"plugins: ohm: {name}: unknown option; the options are {', '.join(PLUGIN_OPTIONS)}"
+            )
         if value is None and PLUGIN_OPTIONS[name] is None:
             continue
         if not isinstance(value, str):
@@ -146,7 +148,10 @@ def assemble(options: SiteOptions) -> Site:
     nav = [*catalogue_nav(catalogue), *options.nav]
     return Site(
         files=files,
-        meta={page: {key: for_html(value) for key, value in meta.items()} for page, meta in page_meta(catalogue).items()},
+        meta={
+            page: {key: for_html(value) for key, value in meta.items()}
+            for page, meta in page_meta(catalogue).items()
+        },
         nav=nav,
         in_nav=frozenset(nav_pages(nav)),
         edit_urls=edit_urls(files, options.project_dir, docs, options.repo_url, edit_uri),

@@ -24,10 +24,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ohm.files import replace_file
-
 from ohm.catalog import vocabulary
 from ohm.catalog.catalogue import LINK_LABELS, Catalogue, Model
+from ohm.files import replace_file
+
 from .field_reference import field_reference_markdown
 from .pages import model_page_url
 from .render import TEMPLATES_DIR, make_environment

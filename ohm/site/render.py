@@ -32,11 +32,11 @@ from urllib.parse import quote, urljoin
 import jinja2
 from markupsafe import Markup
 
-from ohm.files import check_output_folder, replace_folder
-
 from ohm.catalog import vocabulary
-from ohm.site import table
 from ohm.catalog.catalogue import Catalogue, Model
+from ohm.files import check_output_folder, replace_folder
+from ohm.site import table
+
 from .citation import citation
 from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
 
