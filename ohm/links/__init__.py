@@ -3,7 +3,7 @@
     targets.catalogue_links(path)      -> {url: [where it is in data/models.yaml, ...]}
     engine  (child process)            -> LinkChecker's crawl of our site: pages, anchors, links found
     web.check_urls(urls, ...)          -> every external URL checked, with retries, within time budgets
-    classify                           -> Outcome and its Status: ok, moved, failing, blocked, not-checked, ...
+    classify                           -> Outcome and its Status: ok, moved, failing, blocked, ...
     check.check_links(...)             -> one run: the crawl, then the external URLs, one deadline
     history.update(history, outcomes)  -> consecutive failing runs per URL, first-failed date
     report.build_report(...)           -> a LinkReport, grouped by catalogue entry: report.json / report.md

@@ -15,7 +15,7 @@ attributes, and `from_json(to_json(report))` is the same report.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ class LinkReport:
     new_broken: int
     not_checked_for_time: int  # URLs the run's time budget did not reach
     settings: ReportSettings
-    entries: list[EntryLinks] = field(default_factory=list)
+    entries: list[EntryLinks]
 
     @property
     def unique_urls(self) -> int:
