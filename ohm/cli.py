@@ -7,6 +7,7 @@
     ohm new        add an entry; ohm changed: what a change adds, for pull requests
     ohm links      check every link and write the report
     ohm freshness  compare each entry with its upstream card and repository
+    ohm issue      open, update or close the issue that tracks the nightly reports
 
 Every verb that reads the catalogue takes `--catalogue FILE` after the verb.
 A file that cannot be read or written ends any verb with one line saying
@@ -25,6 +26,7 @@ from ohm.catalog import DEFAULT_CATALOGUE, commands
 from ohm.files import describe_error
 from ohm.freshness import command as freshness
 from ohm.links import command as links
+from ohm.nightly import issue
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_commands(verbs)
     links.add_command(verbs, [catalogue])
     freshness.add_command(verbs, [catalogue])
+    issue.add_command(verbs)
     return main
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ohm.cli import main
-from ohm.freshness.report import read_freshness
+from ohm.freshness.report import Unanswered, read_freshness
 
 from .conftest import FIXTURES
 from .fake_upstream import Failure, FakeApi, drifting_upstream
@@ -53,8 +53,8 @@ def run(reports: Path, hub: FakeApi, github: FakeApi, *extra: str, today: str = 
 def findings(reports: Path) -> dict[str, list[tuple[str, str, str | None, str | None]]]:
     data = read_freshness(reports / "freshness.json")
     return {
-        entry: [(f["kind"], f["field"], f["catalogue"], f["upstream"]) for f in items]
-        for entry, items in data["entries"].items()
+        entry: [(f.kind, f.field, f.catalogue, f.upstream) for f in items]
+        for entry, items in data.entries.items()
     }
 
 
@@ -95,10 +95,10 @@ def test_since_is_the_first_run_that_saw_a_finding(tmp_path, hub, github):
     github.github_repo("example/mit-tool", "Apache-2.0")  # and one put right
     assert run(tmp_path, hub, github, today="2026-11-25") == 1
     data = read_freshness(tmp_path / "freshness.json")
-    since = {(entry, f["kind"]): f["since"] for entry, items in data["entries"].items() for f in items}
+    since = {(entry, f.kind): f.since for entry, items in data.entries.items() for f in items}
     assert since[("relicensed-lm", "licence-changed")] == "2026-11-24"
     assert since[("steady-lm", "licence-changed")] == "2026-11-25"
-    assert "mit-tool" not in data["entries"]
+    assert "mit-tool" not in data.entries
     history = json.loads((tmp_path / "history.json").read_text(encoding="utf-8"))
     assert "mit-tool" not in history["entries"], "a finding put right is forgotten"
     assert run(tmp_path, hub, github, today="2026-11-26") == 0, "nothing new on the third night"
@@ -141,12 +141,12 @@ def test_a_spent_rate_limit_stops_asking_that_api_for_the_rest_of_the_run(tmp_pa
     assert len(github.requests) == 1, "the first answer said nothing is left"
     data = read_freshness(tmp_path / "freshness.json")
     github_entries = {"archived-tool", "dormant-tool", "released-tool", "mit-tool", "custom-licence-tool"}
-    assert set(data["not_checked"]) >= github_entries - {"archived-tool"}
+    assert set(data.not_checked) >= github_entries - {"archived-tool"}
     for entry in github_entries - {"archived-tool"}:
-        [item] = data["not_checked"][entry]
-        assert item["field"] == "links.repository" and item["reason"].startswith("GitHub: rate limit used up")
-        assert entry not in data["entries"], "not checked is never a finding"
-    assert "relicensed-lm" in data["entries"], "the Hub is still asked"
+        [item] = data.not_checked[entry]
+        assert item.field == "links.repository" and item.reason.startswith("GitHub: rate limit used up")
+        assert entry not in data.entries, "not checked is never a finding"
+    assert "relicensed-lm" in data.entries, "the Hub is still asked"
 
 
 def test_a_short_retry_after_is_waited_out(tmp_path, hub, github):
@@ -165,7 +165,7 @@ def test_a_long_retry_after_leaves_the_rest_of_that_api_unasked(tmp_path, hub, g
         "/repos/example/steady-lm/releases/latest",
         "/repos/example/archived-tool",
     ]
-    reason = read_freshness(tmp_path / "freshness.json")["not_checked"]["archived-tool"][0]["reason"]
+    reason = read_freshness(tmp_path / "freshness.json").not_checked["archived-tool"][0].reason
     assert reason.startswith("GitHub: rate limited (429) until ")
 
 
@@ -186,9 +186,9 @@ def test_an_upstream_failure_is_not_checked_and_the_run_goes_on(
     hub.failures["/api/models/example/relicensed-lm"] = failure
     assert run(tmp_path, hub, github) == 1
     data = read_freshness(tmp_path / "freshness.json")
-    assert data["not_checked"] == {"relicensed-lm": [{"field": "links.model_card", "reason": reason}]}
-    assert "relicensed-lm" not in data["entries"]
-    assert "archived-tool" in data["entries"] and "changed-card" in data["entries"], "the others are checked"
+    assert data.not_checked == {"relicensed-lm": [Unanswered("links.model_card", reason)]}
+    assert "relicensed-lm" not in data.entries
+    assert "archived-tool" in data.entries and "changed-card" in data.entries, "the others are checked"
     assert hub.paths().count("/api/models/example/relicensed-lm") == attempts
 
 
@@ -197,7 +197,7 @@ def test_an_api_that_is_down_is_left_alone_after_a_few_failures(tmp_path, hub, g
     assert run(tmp_path, hub, github, "--give-up-after", "2") in (0, 1)
     assert len(github.requests) == 2 * 2, "two repositories, each tried twice (one retry)"
     data = read_freshness(tmp_path / "freshness.json")
-    reasons = {entry: items[0]["reason"] for entry, items in data["not_checked"].items()}
+    reasons = {entry: items[0].reason for entry, items in data.not_checked.items()}
     not_asked = "GitHub: not asked: 2 requests in a row failed"
     assert reasons == {
         "steady-lm": "GitHub: 502 Bad Gateway",  # the first two in the catalogue with a repository
@@ -207,7 +207,7 @@ def test_an_api_that_is_down_is_left_alone_after_a_few_failures(tmp_path, hub, g
         "mit-tool": not_asked,
         "custom-licence-tool": not_asked,
     }
-    assert "relicensed-lm" in data["entries"], "the Hub is still asked"
+    assert "relicensed-lm" in data.entries, "the Hub is still asked"
 
 
 def test_a_failure_keeps_what_the_history_knew(tmp_path, hub, github):
@@ -217,8 +217,8 @@ def test_a_failure_keeps_what_the_history_knew(tmp_path, hub, github):
     assert "relicensed-lm" not in findings(tmp_path), "an outage is not a finding..."
     del hub.failures["/api/models/example/relicensed-lm"]
     run(tmp_path, hub, github, today="2026-11-26")
-    [finding] = read_freshness(tmp_path / "freshness.json")["entries"]["relicensed-lm"]
-    assert finding["since"] == "2026-11-24", "...nor does it reset since"
+    [finding] = read_freshness(tmp_path / "freshness.json").entries["relicensed-lm"]
+    assert finding.since == "2026-11-24", "...nor does it reset since"
 
 
 def test_the_token_goes_to_its_own_api_only(tmp_path, hub, github, monkeypatch):

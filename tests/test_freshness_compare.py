@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -11,6 +12,7 @@ from ohm.freshness.client import Api, ClientSettings, ResponseCache, _rate_limit
 from ohm.freshness.entries import Card, Licence, entry_facts
 from ohm.freshness.findings import Thresholds
 from ohm.freshness.licences import Verdict, github_verdict, hub_verdict
+from ohm.freshness.report import FreshnessReport, Unanswered, report_markdown
 from ohm.freshness.upstream import github_repo, hub_repo
 
 from .fake_upstream import FakeApi
@@ -279,11 +281,9 @@ def test_both_styles_of_rate_limit_header_are_read():
 
 
 def test_a_clean_report_does_not_claim_what_was_not_checked():
-    from ohm.freshness.report import report_markdown
-
-    clean = {"checked": TODAY, "entries": {}, "not_checked": {}, "thresholds": {}}
+    clean = FreshnessReport(TODAY, Thresholds(), entries={}, not_checked={})
     assert "Every entry matches what upstream says." in report_markdown(clean)
-    partly = {**clean, "not_checked": {"x": [{"field": "links.repository", "reason": "GitHub: timed out"}]}}
+    partly = replace(clean, not_checked={"x": [Unanswered("links.repository", "GitHub: timed out")]})
     text = report_markdown(partly)
     assert (
         "Every entry that could be checked matches" in text

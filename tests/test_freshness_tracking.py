@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ohm.links.tracking_issue import main
+from ohm.cli import main
 
-from .test_tracking_issue import FakeGitHub
+from .test_tracking_issue import FakeGitHub, write_link_report
 
 FINDING = {
     "kind": "licence-changed",
@@ -31,14 +31,13 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 
 
 def night(github: FakeGitHub, tmp_path: Path, date: str, broken: int, entries: dict) -> int:
-    (tmp_path / "report.json").write_text(json.dumps({"date": date, "summary": {"broken": broken}}))
-    (tmp_path / "report.md").write_text(f"# Link check of {date}\n\n{broken} broken\n", encoding="utf-8")
+    write_link_report(tmp_path / "report.json", date, broken)
     freshness = {"schema_version": 1, "checked": date, "entries": entries, "not_checked": {},
                  "thresholds": {"inactive_days": 365, "verification_days": 180}}  # fmt: skip
     (tmp_path / "freshness.json").write_text(json.dumps(freshness), encoding="utf-8")
     return main(
-        ["--repo", "owner/name", "--api-url", github.url, "--report", str(tmp_path / "report.json"),
-         "--markdown", str(tmp_path / "report.md"), "--freshness", str(tmp_path / "freshness.json")]
+        ["issue", "--repo", "owner/name", "--api-url", github.url, "--links", str(tmp_path / "report.json"),
+         "--freshness", str(tmp_path / "freshness.json")]
     )  # fmt: skip
 
 

@@ -1,6 +1,13 @@
-"""The workflows run the freshness check: nightly beside the link check, and before each deploy."""
+"""The workflows run the freshness check: nightly beside the link check, and before each deploy;
+the nightly one keeps the tracking issue with `ohm issue`."""
 
 from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from ohm.cli import parser
+from ohm.nightly.issue import issue_command
 
 from .test_workflows import load
 
@@ -19,8 +26,9 @@ def test_nightly_compares_with_upstream_and_reports_beside_the_broken_links():
     assert check["continue-on-error"] is True, "a failed check must not stop the link check or the issue"
     assert check["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
     assert index(nightly, "ohm freshness") < index(nightly, "ohm links")
-    issue = nightly[index(nightly, "ohm.links.tracking_issue")]["run"]
+    issue = nightly[index(nightly, ".venv/bin/ohm issue")]["run"]
     assert "--freshness reports/freshness/freshness.json" in issue
+    assert "--links reports/links/report.json" in issue
     summary = [step for step in nightly if "reports/freshness/report.md" in step.get("run", "")]
     assert summary and "$GITHUB_STEP_SUMMARY" in summary[0]["run"]
 
@@ -43,3 +51,17 @@ def test_deploy_checks_upstream_before_building_with_the_notices():
     site = index(build, "ohm build")
     assert check < site and build[check]["continue-on-error"] is True
     assert "OHM_FRESHNESS=reports/freshness/freshness.json" in build[site]["run"]
+
+
+def test_nightly_calls_the_issue_verb_with_options_it_takes():
+    nightly = steps(load("nightly-links.yml"), "check-links")
+    run = nightly[index(nightly, ".venv/bin/ohm issue")]["run"]
+    command = shlex.split(run[run.index(".venv/bin/ohm issue") :].replace("\\\n", " "))
+    assert command[0] == ".venv/bin/ohm" and '"${freshness[@]}"' in run
+    words = [word for word in command[1:] if word != "${freshness[@]}"]
+    args = parser().parse_args([*words, "--freshness", "reports/freshness/freshness.json"])
+    assert args.run is issue_command
+    assert (args.links, args.freshness) == (
+        Path("reports/links/report.json"),
+        Path("reports/freshness/freshness.json"),
+    )

@@ -19,7 +19,7 @@ from ohm.cli import main as ohm_main
 from ohm.links.check import LinkResult, check_links
 from ohm.links.classify import Outcome, Skip, Status, classify, verdict
 from ohm.links.history import Failure, update
-from ohm.links.report import build_report, report_markdown
+from ohm.links.report import build_report, read_report, report_markdown
 from ohm.links.settings import Settings, read_settings
 from ohm.links.targets import Occurrence, catalogue_links
 from ohm.links.web import _retry_after, request_key
@@ -303,6 +303,9 @@ def run_night(
         ]
     )  # fmt: skip
     markdown = (reports / "report.md").read_text(encoding="utf-8")
+    assert report_markdown(read_report(reports / "report.json")) == markdown, (
+        "report.json holds the whole report"
+    )
     return status, json.loads((reports / "report.json").read_text(encoding="utf-8")), markdown
 
 
@@ -396,8 +399,8 @@ def test_a_second_run_on_the_same_day_is_not_another_failing_night():
     after = update(before, {url: result.outcome}, "2026-11-03")
     assert after == before
     again = build_report([result], before, after, settings, "2026-11-03")
-    assert again["summary"]["broken"] == 1 and again["summary"]["new_broken"] == 0
-    assert again["outcome"] == "broken"
+    assert again.broken == 1 and again.new_broken == 0
+    assert again.outcome == "broken" and again.to_json()["outcome"] == "broken"
 
 
 def test_a_link_that_works_again_is_forgotten(catalogue: Path, web: FakeWeb, tmp_path: Path, ca_bundle: Path):
@@ -452,7 +455,7 @@ def test_site_pages_anchors_and_external_links_are_checked_once(
 
     # Our own pages cannot be flaky: they are broken on the first run; external links are not.
     report = build_report(list(results.values()), {}, {}, settings, "2026-11-01")
-    status_of = {link["url"]: link["status"] for group in report["entries"] for link in group["links"]}
+    status_of = {link.url: link.status for group in report.entries for link in group.links}
     assert status_of["/gone.html"] == "broken"
     assert status_of[f"{web.base}/missing"] == "failing"
 

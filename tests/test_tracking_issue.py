@@ -1,4 +1,4 @@
-"""The tracking issue against a fake GitHub API on 127.0.0.1: one issue, updated, then closed."""
+"""`ohm issue` against a fake GitHub API on 127.0.0.1: one issue, updated, then closed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ohm.links.tracking_issue import LABEL, GitHub, Section, main, sync
+from ohm.cli import main
+from ohm.links.check import LinkResult
+from ohm.links.classify import Outcome, Status
+from ohm.links.report import build_report, write_report
+from ohm.links.settings import read_settings
+from ohm.nightly.issue import LABEL, GitHub, Section, sync
 
 
 class FakeGitHub:
@@ -76,13 +81,21 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     fake.server.server_close()
 
 
+def write_link_report(path: Path, date: str, broken: int) -> Path:
+    """A report.json of `ohm links` with `broken` broken links (pages of our own site: broken at once)."""
+    results = [
+        LinkResult(f"/gone-{n}.html", Outcome(Status.FAILING, "404 Not Found"), internal=True, found_on="/")
+        for n in range(broken)
+    ] + [LinkResult("/", Outcome(Status.OK, "200 OK"), internal=True)]
+    write_report(build_report(results, {}, {}, read_settings(), date), path)
+    return path
+
+
 def night(github: FakeGitHub, tmp_path: Path, date: str, broken: int) -> int:
-    report = {"date": date, "summary": {"broken": broken}}
-    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
-    (tmp_path / "report.md").write_text(f"# Link check of {date}\n\n{broken} broken\n", encoding="utf-8")
+    report = write_link_report(tmp_path / "report.json", date, broken)
     return main(
-        ["--repo", "owner/name", "--api-url", github.url, "--report", str(tmp_path / "report.json"),
-         "--markdown", str(tmp_path / "report.md"), "--run-url", "https://example.org/run/1"]
+        ["issue", "--repo", "owner/name", "--api-url", github.url, "--links", str(report),
+         "--run-url", "https://example.org/run/1"]
     )  # fmt: skip
 
 
@@ -99,6 +112,7 @@ def test_one_issue_is_opened_updated_and_closed(github: FakeGitHub, tmp_path: Pa
         issue["body"].startswith("# Link check of 2026-11-03")
         and "https://example.org/run/1" in issue["body"]
     )
+    assert "## Broken" in issue["body"] and "`/gone-2.html`" in issue["body"], "the link report's Markdown"
 
     assert night(github, tmp_path, "2026-11-04", broken=0) == 0
     assert github.issues[1]["state"] == "closed"
@@ -118,15 +132,35 @@ def test_api_failure_is_an_error_not_a_traceback(github: FakeGitHub, tmp_path: P
 def test_the_issue_stays_open_while_any_section_has_problems(github: FakeGitHub):
     client = GitHub(github.url, "owner/name", "secret")
     links = Section(
-        "Broken links in the catalogue (0)", "# Link check\n\nall fine\n", 0, "every link works again"
+        "Broken links in the catalogue (0)", "# Link check\n\nall fine\n", False, "every link works again"
     )
-    other = Section("Other report (2)", "# Other report\n\n2 problems\n", 2, "the other report is clean")
+    other = Section("Other report (2)", "# Other report\n\n2 problems\n", True, "the other report is clean")
     assert sync(client, [links, other], "2026-11-02", None) == "opened issue #1"
     issue = github.issues[1]
     assert issue["title"] == "Other report (2)"
     assert "# Link check" in issue["body"] and "# Other report" in issue["body"]
 
     assert sync(
-        client, [links, Section(other.title, other.markdown, 0, other.all_clear)], "2026-11-03", None
+        client, [links, Section(other.title, other.markdown, False, other.all_clear)], "2026-11-03", None
     ) == ("closed issue #1")
     assert github.comments == [(1, "Every link works again; the other report is clean as of 2026-11-03.")]
+
+
+def test_without_a_token_or_a_usable_report_nothing_is_done(
+    github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    report = write_link_report(tmp_path / "report.json", "2026-11-02", broken=1)
+    args = ["issue", "--repo", "owner/name", "--api-url", github.url, "--links"]
+    (tmp_path / "old.json").write_text(json.dumps({"version": 1, "date": "2026-11-02"}), encoding="utf-8")
+    assert main([*args, str(tmp_path / "old.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tracking issue not updated: {tmp_path / 'old.json'}: not a link report") and (
+        err.count("\n") == 1
+    )
+    assert main([*args, str(tmp_path / "missing.json")]) == 2
+    assert "missing.json: cannot read it" in capsys.readouterr().err
+
+    monkeypatch.delenv("GITHUB_TOKEN")
+    assert main([*args, str(report)]) == 2
+    assert "GITHUB_TOKEN is not set" in capsys.readouterr().err
+    assert github.calls == [], "the API was never asked"

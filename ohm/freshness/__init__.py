@@ -5,8 +5,8 @@ upstream.py   the Hugging Face Hub and GitHub answers it reads (client.py: reque
 licences.py   upstream licence ids translated into the catalogue's
 findings.py   the comparison: licence-changed, gated-changed, archived, inactive, ...
 check.py      one run over every entry
-history.py    since when each finding has been seen
-report.py     freshness.json and its Markdown section
+history.py    since when each finding has been seen (the file: ohm.nightly.files)
+report.py     FreshnessReport: freshness.json as typed data, and its Markdown section
 site.py       the notices the site shows when it is built with a freshness file
 command.py    the `ohm freshness` verb
 """

@@ -21,14 +21,14 @@ from typing import Any
 
 from ohm.catalog import PROJECT_ROOT
 from ohm.files import replace_file
+from ohm.nightly.files import ReportError
 
 from . import history as history_file
 from .check import check_entries
 from .client import Api, ClientSettings, ResponseCache
 from .entries import read_entries
 from .findings import Thresholds
-from .history import HistoryError
-from .report import FreshnessError, build_freshness, freshness_json, report_markdown
+from .report import build_freshness, report_markdown, write_freshness
 
 EXIT_CLEAN, EXIT_NEW_FINDINGS, EXIT_CHECK_FAILED = 0, 1, 2
 
@@ -41,7 +41,7 @@ GITHUB_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version
 def freshness_command(args: argparse.Namespace) -> int:
     try:
         return _check(args)
-    except (FreshnessError, HistoryError, OSError) as error:
+    except (ReportError, OSError) as error:
         print(f"freshness check failed: {error}", file=sys.stderr)
         return EXIT_CHECK_FAILED
 
@@ -51,7 +51,11 @@ def _check(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        raise FreshnessError(f"{len(problems)} problem(s) in the catalogue; fix them first")
+        print(
+            f"freshness check failed: {len(problems)} problem(s) in the catalogue; fix them first",
+            file=sys.stderr,
+        )
+        return EXIT_CHECK_FAILED
     history_path = args.history or args.report_dir / "history.json"
     cache_path = args.cache or args.report_dir / "cache.json"
     before = {} if args.no_history else history_file.read_history(history_path)
@@ -73,7 +77,7 @@ def _check(args: argparse.Namespace) -> int:
     )
     freshness = build_freshness(results, after, thresholds, args.today)
 
-    replace_file(args.report_dir / "freshness.json", freshness_json(freshness).encode("utf-8"))
+    write_freshness(freshness, args.report_dir / "freshness.json")
     replace_file(args.report_dir / "report.md", report_markdown(freshness).encode("utf-8"))
     if not args.no_history:
         history_file.write_history(after, history_path)
@@ -88,7 +92,7 @@ def _check(args: argparse.Namespace) -> int:
     )
     findings = sum(len(result.findings) for result in results)
     print(
-        f"{len(results)} entries checked: {findings} findings on {len(freshness['entries'])} entries "
+        f"{len(results)} entries checked: {findings} findings on {len(freshness.entries)} entries "
         f"({new} new), {len(partly_checked)} not fully checked; "
         f"{hub.requests + github.requests} answers from upstream, "
         f"{hub.not_modified + github.not_modified} unchanged (304). Report: {args.report_dir}/report.md"

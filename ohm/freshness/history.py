@@ -14,21 +14,15 @@ second run on the same day changes nothing.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
-from ohm.files import replace_file
+from ohm.nightly import files
 
 from .findings import VERIFICATION_DUE, Finding
 
-VERSION = 1
-
 Key = tuple[str, str, str | None]  # kind, field, catalogue value
 History = dict[str, dict[Key, str]]  # entry id -> finding -> since (YYYY-MM-DD)
-
-
-class HistoryError(Exception):
-    """The history file exists but cannot be used; the message says why."""
 
 
 def key(finding: Finding) -> Key:
@@ -53,19 +47,15 @@ def update(
 
 
 def read_history(path: Path) -> History:
-    """The history in `path`; empty when there is no file yet (the first run)."""
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            raise HistoryError(f"{path}: version {data.get('version')!r}, expected {VERSION}")
-        return {
-            entry_id: {(item["kind"], item["field"], item["catalogue"]): item["since"] for item in items}
-            for entry_id, items in data["entries"].items()
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise HistoryError(f"{path}: unreadable history ({error}); delete it to start afresh") from None
+    """The history in `path`; empty when there is no file yet (the first run). ReportError if unusable."""
+    return files.read_history(path, "entries", _parse, {})
+
+
+def _parse(entries: dict[str, list[dict[str, Any]]]) -> History:
+    return {
+        entry_id: {(item["kind"], item["field"], item["catalogue"]): item["since"] for item in items}
+        for entry_id, items in entries.items()
+    }
 
 
 def write_history(history: History, path: Path) -> None:
@@ -76,8 +66,7 @@ def write_history(history: History, path: Path) -> None:
         ]
         for entry_id in sorted(history)
     }
-    text = json.dumps({"version": VERSION, "entries": entries}, indent=2, ensure_ascii=False)
-    replace_file(path, (text + "\n").encode("utf-8"))
+    files.write_history(path, "entries", entries)
 
 
 def _order(item: tuple[Key, str]) -> tuple[str, str, str]:

@@ -9,15 +9,17 @@
 `entries` holds only entries with findings; `not_checked` lists the upstream
 questions that got no answer this run, which are never findings. The file
 changes `schema_version` only when a field is renamed, removed or changes meaning.
+A FreshnessReport is that file as typed data, read by the Markdown, the
+site's notices and the tracking issue.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ohm.nightly.files import ReportError, read_json, write_json
 from ohm.site.render import markdown_text
 
 from .check import EntryResult
@@ -25,82 +27,114 @@ from .findings import INACTIVE, KINDS, VERIFICATION_DUE, Thresholds
 from .history import History, key
 
 SCHEMA_VERSION = 1
-_FINDING_FIELDS = ("kind", "field", "catalogue", "upstream", "since")
+
+FreshnessError = ReportError  # the name the site plugin knows a bad freshness file by
 
 
-class FreshnessError(Exception):
-    """A freshness file that cannot be used; the message says why."""
+@dataclass(frozen=True)
+class ReportedFinding:
+    kind: str  # one of findings.KINDS, or a kind of a newer version of this check
+    field: str
+    catalogue: str | None
+    upstream: str | None
+    since: str  # the first run that saw it (YYYY-MM-DD)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """An upstream question that got no answer this run: never a finding."""
+
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FreshnessReport:
+    checked: str  # the day of the run
+    thresholds: Thresholds
+    entries: dict[str, list[ReportedFinding]]  # only entries with findings, by id
+    not_checked: dict[str, list[Unanswered]]
+
+    def is_new(self, finding: ReportedFinding) -> bool:
+        return finding.since == self.checked
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "checked": self.checked,
+            "thresholds": asdict(self.thresholds),
+            "entries": {entry: [asdict(f) for f in findings] for entry, findings in self.entries.items()},
+            "not_checked": {entry: [asdict(u) for u in items] for entry, items in self.not_checked.items()},
+        }
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(ReportedFinding))
 
 
 def build_freshness(
     results: list[EntryResult], history: History, thresholds: Thresholds, today: str
-) -> dict[str, Any]:
-    entries: dict[str, list[dict[str, Any]]] = {}
-    not_checked: dict[str, list[dict[str, str]]] = {}
+) -> FreshnessReport:
+    entries: dict[str, list[ReportedFinding]] = {}
+    not_checked: dict[str, list[Unanswered]] = {}
     kind_order = list(KINDS)
     for result in sorted(results, key=lambda result: result.entry.id):
         sinces = history.get(result.entry.id, {})
         findings = sorted(result.findings, key=lambda f: (kind_order.index(f.kind), f.field))
         if findings:
             entries[result.entry.id] = [
-                {**asdict(finding), "since": sinces.get(key(finding), today)} for finding in findings
+                ReportedFinding(**asdict(finding), since=sinces.get(key(finding), today))
+                for finding in findings
             ]
         if result.not_checked:
-            not_checked[result.entry.id] = [
-                {"field": field, "reason": reason} for field, reason in result.not_checked
-            ]
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "checked": today,
-        "thresholds": asdict(thresholds),
-        "entries": entries,
-        "not_checked": not_checked,
-    }
+            not_checked[result.entry.id] = [Unanswered(field, reason) for field, reason in result.not_checked]
+    return FreshnessReport(today, thresholds, entries, not_checked)
 
 
-def freshness_json(freshness: dict[str, Any]) -> str:
-    return json.dumps(freshness, indent=2, ensure_ascii=False) + "\n"
+def write_freshness(report: FreshnessReport, path: Path) -> None:
+    write_json(path, report.to_json())
 
 
-def read_freshness(path: Path) -> dict[str, Any]:
-    """A freshness file written by `ohm freshness`, checked enough that its readers can trust its shape."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise FreshnessError(f"{path}: cannot read it ({error.strerror or error})") from None
-    except ValueError as error:
-        raise FreshnessError(f"{path}: not JSON ({error})") from None
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-        found = data.get("schema_version") if isinstance(data, dict) else None
-        raise FreshnessError(f"{path}: schema_version {found!r}, expected {SCHEMA_VERSION}")
+def read_freshness(path: Path) -> FreshnessReport:
+    """A freshness file written by `ohm freshness`; ReportError if it cannot be used."""
+    data = read_json(path, "schema_version", SCHEMA_VERSION)
     entries = data.get("entries")
     if not isinstance(data.get("checked"), str) or not isinstance(entries, dict):
-        raise FreshnessError(f"{path}: `checked` and `entries` are missing")
+        raise ReportError(f"{path}: `checked` and `entries` are missing")
     for entry_id, findings in entries.items():
         if not isinstance(findings, list) or not all(
             isinstance(finding, dict) and all(name in finding for name in _FINDING_FIELDS)
             for finding in findings
         ):
-            raise FreshnessError(
-                f"{path}: entry {entry_id!r}: each finding needs {', '.join(_FINDING_FIELDS)}"
-            )
-    data.setdefault("not_checked", {})
-    data.setdefault("thresholds", asdict(Thresholds()))
-    return data
+            raise ReportError(f"{path}: entry {entry_id!r}: each finding needs {', '.join(_FINDING_FIELDS)}")
+    try:
+        return FreshnessReport(
+            checked=data["checked"],
+            thresholds=Thresholds(**data.get("thresholds", {})),
+            entries={
+                entry_id: [ReportedFinding(**{name: f[name] for name in _FINDING_FIELDS}) for f in findings]
+                for entry_id, findings in entries.items()
+            },
+            not_checked={
+                entry_id: [Unanswered(item["field"], item["reason"]) for item in items]
+                for entry_id, items in data.get("not_checked", {}).items()
+            },
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ReportError(f"{path}: not a freshness report ({type(error).__name__}: {error})") from None
 
 
 # --- Markdown -----------------------------------------------------------------
 
 
-def report_markdown(freshness: dict[str, Any]) -> str:
+def report_markdown(report: FreshnessReport) -> str:
     """The section for the nightly report and the tracking issue, grouped by entry."""
-    entries, not_checked = freshness["entries"], freshness["not_checked"]
+    entries, not_checked = report.entries, report.not_checked
     count = sum(len(findings) for findings in entries.values())
-    new = sum(1 for findings in entries.values() for f in findings if f["since"] == freshness["checked"])
+    new = sum(1 for findings in entries.values() for finding in findings if report.is_new(finding))
     lines = [
         "## Upstream changes",
         "",
-        f"Checked on {freshness['checked']} against the Hugging Face Hub and GitHub: "
+        f"Checked on {report.checked} against the Hugging Face Hub and GitHub: "
         f"**{_plural(len(entries), 'entry', 'entries')} to re-check** "
         f"({_plural(count, 'finding', 'findings')}, {new} new) · "
         f"{_plural(len(not_checked), 'entry', 'entries')} not fully checked.",
@@ -108,7 +142,7 @@ def report_markdown(freshness: dict[str, Any]) -> str:
     ]
     for entry_id, findings in entries.items():
         lines += [f"### `{entry_id}`", ""]
-        lines += [_finding_line(finding, freshness) for finding in findings]
+        lines += [_finding_line(finding, report) for finding in findings]
         lines.append("")
     if not entries:
         matches = "Every entry that could be checked" if not_checked else "Every entry"
@@ -122,25 +156,24 @@ def report_markdown(freshness: dict[str, Any]) -> str:
             "",
         ]
         for entry_id, items in not_checked.items():
-            lines += [f"- `{entry_id}`, `{item['field']}`: {markdown_text(item['reason'])}" for item in items]
+            lines += [f"- `{entry_id}`, `{item.field}`: {markdown_text(item.reason)}" for item in items]
         lines.append("")
     return "\n".join(lines)
 
 
-def _finding_line(finding: dict[str, Any], freshness: dict[str, Any]) -> str:
-    kind = KINDS.get(finding["kind"])
+def _finding_line(finding: ReportedFinding, report: FreshnessReport) -> str:
+    kind = KINDS.get(finding.kind)
     if kind is None:  # written by a newer version of this check
-        return f"- {markdown_text(finding['kind'])}: `{finding['field']}`"
-    thresholds = freshness["thresholds"]
-    days = {INACTIVE: thresholds["inactive_days"], VERIFICATION_DUE: thresholds["verification_days"]}
+        return f"- {markdown_text(finding.kind)}: `{finding.field}`"
+    days = {INACTIVE: report.thresholds.inactive_days, VERIFICATION_DUE: report.thresholds.verification_days}
     detail = kind.detail.format(
-        field=_code(finding["field"]),
-        catalogue=_code(finding["catalogue"]),
-        upstream=_code(finding["upstream"]),
-        days=days.get(finding["kind"], ""),
+        field=_code(finding.field),
+        catalogue=_code(finding.catalogue),
+        upstream=_code(finding.upstream),
+        days=days.get(finding.kind, ""),
     )
-    new = " **new**" if finding["since"] == freshness["checked"] else ""
-    return f"- **{kind.label}**{new}: {detail}; since {finding['since']}. Re-check: {kind.recheck}."
+    new = " **new**" if report.is_new(finding) else ""
+    return f"- **{kind.label}**{new}: {detail}; since {finding.since}. Re-check: {kind.recheck}."
 
 
 def _code(value: Any) -> str:

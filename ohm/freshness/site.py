@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import ARCHIVED, SITE_NOTICES
-from .report import read_freshness
+from .report import FreshnessReport, ReportedFinding, read_freshness
 
 
 @dataclass(frozen=True)
@@ -25,23 +25,23 @@ class Notice:
 
 
 class SiteFreshness:
-    def __init__(self, freshness: dict[str, Any]):
-        self.checked: str = freshness["checked"]
-        self.inactive_days: int = freshness["thresholds"]["inactive_days"]
-        self._entries: dict[str, list[dict[str, Any]]] = freshness["entries"]
+    def __init__(self, report: FreshnessReport):
+        self.checked: str = report.checked
+        self.inactive_days: int = report.thresholds.inactive_days
+        self._entries: dict[str, list[ReportedFinding]] = report.entries
 
     def notices(self, model_id: str) -> list[Notice]:
         """The findings a reader of the model's page should know about, in a fixed order."""
         findings = self._entries.get(model_id, [])
         return [
-            Notice(f["kind"], _source(f["field"]), f["catalogue"], f["upstream"], f["since"])
+            Notice(f.kind, _source(f.field), f.catalogue, f.upstream, f.since)
             for kind in SITE_NOTICES
             for f in findings
-            if f["kind"] == kind
+            if f.kind == kind
         ]
 
     def archived(self, model_id: str) -> bool:
-        return any(finding["kind"] == ARCHIVED for finding in self._entries.get(model_id, []))
+        return any(finding.kind == ARCHIVED for finding in self._entries.get(model_id, []))
 
     def any_archived(self, models: Any) -> bool:
         return any(self.archived(model.id) for model in models)
@@ -56,5 +56,5 @@ def _source(field: str) -> str:
 
 
 def read_site_freshness(path: Path) -> SiteFreshness:
-    """The freshness file at `path` for the site; FreshnessError if it cannot be used."""
+    """The freshness file at `path` for the site; FreshnessError (ReportError) if it cannot be used."""
     return SiteFreshness(read_freshness(path))

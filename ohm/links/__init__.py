@@ -3,10 +3,14 @@
     targets.catalogue_links(path)      -> {url: [where it is in data/models.yaml, ...]}
     engine  (child process)            -> LinkChecker's crawl of our site: pages, anchors, links found
     web.check_urls(urls, ...)          -> every external URL checked, with retries, within time budgets
-    classify                           -> Outcome: ok, moved, failing, blocked, rate-limited, not-checked, ...
+    classify                           -> Outcome and its Status: ok, moved, failing, blocked, ...
     check.check_links(...)             -> one run: the crawl, then the external URLs, one deadline
     history.update(history, outcomes)  -> consecutive failing runs per URL, first-failed date
-    report.build_report(...)           -> report.json / report.md, grouped by catalogue entry
+    report.build_report(...)           -> a LinkReport, grouped by catalogue entry: report.json / report.md
+    command                            -> the `ohm links` verb
+
+The history and report files, and the tracking issue, are shared with the
+freshness check in ohm.nightly.
 
 A link is reported broken only after it failed on several consecutive runs
 (one flaky night proves nothing), except links between pages of our own site,

@@ -15,14 +15,74 @@ from typing import Any
 
 
 class Status(StrEnum):
-    OK = "ok"
-    MOVED = "moved"  # works, but through a redirect: update the catalogue
-    MOVED_INSECURE = "moved-insecure"  # an https URL that now redirects to plain http
-    FAILING = "failing"  # failed in this run (broken once it failed on enough runs)
-    BLOCKED = "blocked"  # 403: the host refuses robots; not evidence of a broken link
-    RATE_LIMITED = "rate-limited"  # 429 even after retries: not checked this time
-    NOT_CHECKED = "not-checked"  # never requested (robots.txt, an unreachable host, a budget): see Skip
-    ERROR = "error"  # the checker itself failed on this URL: says nothing about the link
+    """What a link's check means, worst first: the order of the report, with how the report shows it.
+
+    Each member is its value in report.json, then its heading and explanation
+    in report.md (no heading: no section; `{n}` is `broken_after_runs`), then
+    its word in the summary line. A check gives every status but BROKEN, which
+    the report gives to a link FAILING on enough consecutive runs.
+    """
+
+    heading: str | None
+    explanation: str
+    label: str
+
+    def __new__(cls, value: str, heading: str | None, explanation: str, label: str) -> Status:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.heading, member.explanation, member.label = heading, explanation, label
+        return member
+
+    BROKEN = (
+        "broken",
+        "Broken",
+        "Failed on {n} or more consecutive runs (links between our own pages: at once).",
+        "broken",
+    )
+    FAILING = (  # failed in this run (broken once it failed on enough runs)
+        "failing",
+        "Failing, not yet broken",
+        "Failed on this run; reported as broken if this goes on.",
+        "failing",
+    )
+    ERROR = (  # the checker itself failed on this URL: says nothing about the link
+        "error",
+        "Errors of the checker",
+        "The checker itself failed on these; that says nothing about the links, which count as unchecked.",
+        "errors",
+    )
+    MOVED_INSECURE = (  # an https URL that now redirects to plain http
+        "moved-insecure",
+        "Moved to an insecure address",
+        "These https addresses now redirect to plain http, which the catalogue does not take: "
+        "look for a secure address, or remove the link.",
+        "moved to http",
+    )
+    MOVED = (  # works, but through a redirect: update the catalogue
+        "moved",
+        "Moved",
+        "These work through a redirect: put the new address in the catalogue.",
+        "moved",
+    )
+    BLOCKED = (  # 403: the host refuses robots; not evidence of a broken link
+        "blocked",
+        "Blocked",
+        "The host answered 403: it refuses robots (a bot wall); not counted as broken.",
+        "blocked",
+    )
+    RATE_LIMITED = (  # 429 even after retries: not checked this time
+        "rate-limited",
+        "Rate limited",
+        "The host answered 429 even after waiting; not checked this time.",
+        "rate limited",
+    )
+    NOT_CHECKED = (  # never requested (robots.txt, an unreachable host, a budget): see Skip
+        "not-checked",
+        "Not checked",
+        "Never requested in this run, for the reason given; not counted as broken or as working.",
+        "not checked",
+    )
+    OK = ("ok", None, "", "ok")
 
 
 class Skip(StrEnum):

@@ -21,12 +21,12 @@ from typing import Any
 
 from ohm.catalog import PROJECT_ROOT
 from ohm.files import describe_error, replace_file
+from ohm.nightly.files import ReportError
 
 from . import history as history_file
 from .check import CheckerError, check_links
-from .classify import Outcome
-from .history import HistoryError
-from .report import build_report, report_json, report_markdown
+from .classify import Outcome, Status
+from .report import build_report, report_markdown, write_report
 from .settings import DEFAULT_CONFIG, SettingsError, read_settings
 from .targets import catalogue_links
 
@@ -39,7 +39,7 @@ def links_command(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"link check failed: {describe_error(error)}", file=sys.stderr)
         return EXIT_CHECKER_FAILED
-    except (CheckerError, SettingsError, HistoryError) as error:
+    except (CheckerError, SettingsError, ReportError) as error:
         print(f"link check failed: {error}", file=sys.stderr)
         return EXIT_CHECKER_FAILED
 
@@ -78,17 +78,18 @@ def _check(args: argparse.Namespace) -> int:
     after = history_file.update(before, outcomes, args.today)
     report = build_report(results, before, after, settings, args.today)
 
-    replace_file(args.report_dir / "report.json", report_json(report).encode("utf-8"))
+    write_report(report, args.report_dir / "report.json")
     replace_file(args.report_dir / "report.md", report_markdown(report).encode("utf-8"))
     if use_history:
         history_file.write_history(after, args.history)
-    summary = report["summary"]
+    counts = report.counts
     print(
-        f"{summary['unique_urls']} URLs: {summary['broken']} broken ({summary['new_broken']} new), "
-        f"{summary['failing']} failing, {summary['moved']} moved, {summary['not-checked']} not checked"
-        f"{'' if report['complete'] else ' (the time budget ran out)'}. Report: {args.report_dir}/report.md"
+        f"{report.unique_urls} URLs: {report.broken} broken ({report.new_broken} new), "
+        f"{counts[Status.FAILING]} failing, {counts[Status.MOVED]} moved, "
+        f"{counts[Status.NOT_CHECKED]} not checked"
+        f"{'' if report.complete else ' (the time budget ran out)'}. Report: {args.report_dir}/report.md"
     )
-    return EXIT_NEW_BROKEN if summary["new_broken"] else EXIT_CLEAN
+    return EXIT_NEW_BROKEN if report.new_broken else EXIT_CLEAN
 
 
 def _date(text: str) -> str:

@@ -14,19 +14,13 @@ proved nothing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from ohm.files import replace_file
+from ohm.nightly import files
 
 from .classify import Outcome, Status
-
-VERSION = 1
-
-
-class HistoryError(Exception):
-    """The history file exists but cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -63,18 +57,13 @@ def _failed_again(previous: Failure | None, today: str, error: str) -> Failure:
 
 
 def read_history(path: Path) -> History:
-    """The history in `path`; empty when there is no file yet (the first run)."""
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            raise HistoryError(f"{path}: version {data.get('version')!r}, expected {VERSION}")
-        return {url: Failure(**failure) for url, failure in data["links"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise HistoryError(f"{path}: unreadable history ({error}); delete it to start afresh") from None
+    """The history in `path`; empty when there is no file yet (the first run). ReportError if unusable."""
+    return files.read_history(path, "links", _parse, {})
+
+
+def _parse(links: dict[str, Any]) -> History:
+    return {url: Failure(**failure) for url, failure in links.items()}
 
 
 def write_history(history: History, path: Path) -> None:
-    data = {"version": VERSION, "links": {url: asdict(history[url]) for url in sorted(history)}}
-    replace_file(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    files.write_history(path, "links", {url: asdict(history[url]) for url in sorted(history)})
