@@ -21,7 +21,6 @@ from typing import Any
 
 from ohm.catalog import PROJECT_ROOT, protected_folders
 from ohm.catalog.problems import printable
-from ohm.engines import ENGINES, build_site
 from ohm.files import (
     OWNER_MARK,
     OutputFolderError,
@@ -88,6 +87,8 @@ def _run(command: list[str]) -> int:
 
 
 def _build_prerendered(args: argparse.Namespace) -> int:
+    from ohm.engines import build_site  # MkDocs and Zensical: only when building
+
     try:
         return build_site(args.engine, CONFIG_FILE, args.site_dir, quiet=args.quiet)
     except SiteError as error:
@@ -102,8 +103,13 @@ def serve_command(args: argparse.Namespace) -> int:
     os.execv(command[0], command)
 
 
-def add_commands(commands: Any) -> None:
-    """Add `build` and `serve` to the `ohm` command's verbs."""
+# Each function adds one verb to the `ohm` command (see ohm/cli.py). Both verbs read the
+# catalogue named in mkdocs.yml, so they take no --catalogue (`common`).
+
+
+def add_build(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    from ohm.engines import ENGINES
+
     build = commands.add_parser("build", help="validate the catalogue and build the site (strict)")
     build.add_argument(
         "--site-dir", type=Path, default=PROJECT_ROOT / "site", help="where to build (default: site/)"
@@ -117,6 +123,9 @@ def add_commands(commands: Any) -> None:
         "to disk first, then built by Zensical)",
     )
     build.set_defaults(run=build_command)
+
+
+def add_serve(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="serve the site locally and rebuild it on every change")
     serve.add_argument(
         "--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)"

@@ -17,19 +17,35 @@ which and why, and exit status 2; Ctrl-C or SIGTERM with status 130.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from ohm import __version__, build
-from ohm.catalog import DEFAULT_CATALOGUE, commands
+from ohm import __version__
+from ohm.catalog import DEFAULT_CATALOGUE
 from ohm.files import describe_error
-from ohm.freshness import command as freshness
-from ohm.links import command as links
-from ohm.nightly import issue
+
+# Each verb and the function that adds its parser, `add(verbs, common)`, in the order `ohm --help`
+# lists them. A verb's module is imported only when that verb runs (all of them for `ohm --help`),
+# so `ohm validate` loads neither MkDocs, nor the web clients, nor the templates.
+VERBS = {
+    "validate": "ohm.catalog.commands:add_validate",
+    "render": "ohm.catalog.commands:add_render",
+    "export": "ohm.catalog.commands:add_export",
+    "new": "ohm.catalog.commands:add_new",
+    "changed": "ohm.catalog.commands:add_changed",
+    "build": "ohm.build:add_build",
+    "serve": "ohm.build:add_serve",
+    "links": "ohm.links.command:add_command",
+    "freshness": "ohm.freshness.command:add_command",
+    "issue": "ohm.nightly.issue:add_command",
+}
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The `ohm` command with `verb` alone, or with every verb when `verb` is None."""
     main = argparse.ArgumentParser(prog="ohm", description=__doc__.split("\n")[0])
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     catalogue = argparse.ArgumentParser(add_help=False)
@@ -37,16 +53,22 @@ def parser() -> argparse.ArgumentParser:
         "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="the YAML file (default: data/models.yaml)"
     )
     verbs = main.add_subparsers(dest="command", required=True, metavar="VERB")
-    commands.add_commands(verbs, [catalogue])
-    build.add_commands(verbs)
-    links.add_command(verbs, [catalogue])
-    freshness.add_command(verbs, [catalogue])
-    issue.add_command(verbs)
+    for name, target in VERBS.items():
+        if verb in (None, name):
+            module, function = target.split(":")
+            getattr(importlib.import_module(module), function)(verbs, [catalogue])
     return main
 
 
+def _verb(argv: Sequence[str]) -> str | None:
+    """The verb `argv` names: its first word that is not an option (`ohm` itself takes no values)."""
+    word = next((word for word in argv if not word.startswith("-")), None)
+    return word if word in VERBS else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(_verb(argv)).parse_args(argv)
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite (installing first if needed, Chromium included): lint, then pytest.
-# Extra arguments go to pytest, e.g. scripts/test.sh -k render
+# Extra arguments go to pytest, e.g. scripts/test.sh -k render, or the quick loop, which leaves
+# out the tests that start processes, servers or browsers: scripts/test.sh -m "not acceptance"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

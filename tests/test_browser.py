@@ -194,7 +194,16 @@ def title(name: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(name)}¶?$")
 
 
+def table_drawn(page: Page) -> None:
+    """Wait until the tables have drawn their rows: the first filter or sort of a table loads the
+    complete list (its count says "Loading all ...") and draws the rows again when it arrives."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ohm-count')].every(c => !c.textContent.startsWith('Loading'))"
+    )
+
+
 def rows_shown(page: Page) -> list[str]:
+    table_drawn(page)
     return page.eval_on_selector_all(
         ".ohm-compare tbody tr", "rows => rows.filter(row => !row.hidden).map(row => row.id.slice(4))"
     )
@@ -275,17 +284,20 @@ def test_columns_sort_from_the_keyboard(page: Page, site_url, catalogue):
     button.focus()
     page.keyboard.press("Enter")
     expect(heading).to_have_attribute("aria-sort", "ascending")
+    table_drawn(page)
     uses = page.eval_on_selector_all(".ohm-compare tbody tr", "rows => rows.map(row => row.dataset.use)")
     order = ["allowed", "restricted", "unclear", "not-allowed"]
     assert uses == sorted(uses, key=order.index)
     page.keyboard.press("Enter")
     expect(heading).to_have_attribute("aria-sort", "descending")
+    table_drawn(page)
     uses = page.eval_on_selector_all(".ohm-compare tbody tr", "rows => rows.map(row => row.dataset.use)")
     assert uses == sorted(uses, key=order.index, reverse=True)
 
     page.get_by_role("button", name="Model", exact=True).click()
     expect(page.locator(".ohm-compare thead th").first).to_have_attribute("aria-sort", "ascending")
     expect(heading).to_have_attribute("aria-sort", "none")
+    table_drawn(page)
     names = page.eval_on_selector_all(
         ".ohm-compare tbody th", "cells => cells.map(c => c.textContent.trim())"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from ohm.catalog.changes import (
 )
 from ohm.catalog.load import load_catalogue
 
-from .conftest import ROOT, SMALL_CATALOGUE
+from .conftest import SMALL_CATALOGUE, run_ohm
 
 
 @pytest.fixture
@@ -106,8 +105,7 @@ def repo(tmp_path) -> Path:
 
 
 def changed(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "ohm", "changed", "--catalogue", str(repo / "data" / "models.yaml")]
-    return subprocess.run([*command, *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return run_ohm("changed", "--catalogue", str(repo / "data" / "models.yaml"), *args)
 
 
 def test_changed_ids_against_a_git_ref(repo):

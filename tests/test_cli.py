@@ -12,15 +12,13 @@ from pathlib import Path
 
 from ohm.catalog.load import display_name, load_catalogue
 
-from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE
+from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, run_ohm
 
 MANY_PROBLEMS = FIXTURES / "invalid" / "many-problems.yaml"
 
 
 def catalog(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ohm", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    return run_ohm(*args)
 
 
 def test_validate_a_good_catalogue():

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 
 from ohm.catalog import DEFAULT_CATALOGUE, vocabulary
 from ohm.catalog.load import load_catalogue
 from ohm.catalog.validate import validate
 from ohm.site.field_reference import field_reference_markdown
 
-from .conftest import ROOT, SMALL_CATALOGUE
+from .conftest import ROOT, SMALL_CATALOGUE, run_ohm
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -28,8 +26,7 @@ def test_the_new_command_example_adds_a_valid_entry(tmp_path):
     assert words[:2] == [".venv/bin/ohm", "new"]
     catalogue = tmp_path / "models.yaml"
     shutil.copyfile(DEFAULT_CATALOGUE, catalogue)
-    command = [sys.executable, "-m", "ohm", *words[1:], "--catalogue", str(catalogue)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = run_ohm(*words[1:], "--catalogue", str(catalogue))
     assert result.returncode == 0, result.stderr
     loaded = load_catalogue(catalogue)
     assert validate(loaded) == []

@@ -33,7 +33,7 @@ from ohm.catalog.urls import url_problem
 from ohm.cli import main as ohm
 from ohm.site.export import catalogue_csv, catalogue_json
 
-from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
+from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs, run_ohm
 from .test_validate import expected_messages
 
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.yaml"))
@@ -160,6 +160,9 @@ def test_an_allowed_host_is_the_only_exception(tmp_path: Path):
 
 
 def run(*args: str, **options) -> subprocess.CompletedProcess[str]:
+    """`ohm ARGS` in this process; in a real one when `options` (stdin, env, ...) need one."""
+    if not options:
+        return run_ohm(*args)
     return subprocess.run(
         [sys.executable, "-m", "ohm", *args],
         cwd=ROOT,

@@ -15,18 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ohm.files import OutputFolderError
-from ohm.site.export import EXPORTS, write_file
 from ohm.site.field_reference import FIELD_OPTIONS
-from ohm.site.render import render_pages, write_pages
 
 from . import protected_folders, read_catalogue, vocabulary
 from .catalogue import Catalogue
-from .changes import GitError, compare, read_from_git, summary_markdown
 from .github import annotation
 from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
 from .problems import Problem, printable
 from .questions import Interview, slug_of
-from .scaffold import ScaffoldError, add_entry, entry_lines
+
+# Each verb imports the templates, exports, git or file locks it needs when it runs,
+# so that `ohm validate` loads none of them (see ohm/cli.py).
 
 
 def _report(problems: list[Problem], output_format: str = "text", done: str = "nothing was written") -> int:
@@ -53,6 +52,8 @@ def render_command(args: argparse.Namespace) -> int:
     if problems:
         return _report(problems)
     assert catalogue is not None
+    from ohm.site.render import render_pages, write_pages
+
     pages = render_pages(catalogue)
     try:
         write_pages(pages, args.out, protected=protected_folders(args.catalogue))
@@ -75,6 +76,8 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
+    from ohm.site.export import EXPORTS, write_file
+
     content = EXPORTS[args.format](catalogue)
     if args.out is not None and args.out.is_dir():
         print(f"export: {printable(display_name(args.out))} is a folder; give a file name", file=sys.stderr)
@@ -199,6 +202,8 @@ def new_command(args: argparse.Namespace) -> int:
         )
         return 2
     complete_entry(entry)
+    from .scaffold import ScaffoldError, add_entry, entry_lines
+
     if not entry["id"]:
         print(
             f"new: the name {printable(entry['name'])!r} has no letter or digit to make an id of; "
@@ -257,6 +262,8 @@ def validate_problems(path: Path) -> list[Problem]:
 
 
 def changed_command(args: argparse.Namespace) -> int:
+    from .changes import GitError, compare, read_from_git, summary_markdown
+
     name = display_name(args.catalogue)
     head = load_catalogue(args.catalogue)
     if head.problems:
@@ -299,8 +306,10 @@ def _changes_json(changes: Any) -> dict[str, Any]:
 # --- Command line ----------------------------------------------------------------------
 
 
-def add_commands(commands: Any, common: list[argparse.ArgumentParser]) -> None:
-    """Add validate, render, export, new and changed to the `ohm` command's verbs."""
+# Each function adds one verb to the `ohm` command (see ohm/cli.py).
+
+
+def add_validate(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     validate = commands.add_parser(
         "validate", parents=common, help="check the catalogue and list every problem"
     )
@@ -311,11 +320,19 @@ def add_commands(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         help="text: one line per problem; github: GitHub Actions annotations on the exact line",
     )
     validate.set_defaults(run=validate_command)
+
+
+def add_render(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     render = commands.add_parser(
         "render", parents=common, help="write the generated Markdown pages to a folder"
     )
     render.add_argument("--out", type=Path, required=True, help="folder to (re)create with the pages")
     render.set_defaults(run=render_command)
+
+
+def add_export(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    from ohm.site.export import EXPORTS
+
     export = commands.add_parser(
         "export", parents=common, help="write the catalogue as JSON, CSV or the Markdown list (MODELS.md)"
     )
@@ -325,7 +342,9 @@ def add_commands(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         "--check", action="store_true", help="write nothing; exit 1 if --out differs from a fresh export"
     )
     export.set_defaults(run=export_command)
-    _add_new_parser(commands, common)
+
+
+def add_changed(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     changed = commands.add_parser(
         "changed", parents=common, help="list the entries added, changed or removed since a git ref"
     )
@@ -339,7 +358,7 @@ def add_commands(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     changed.set_defaults(run=changed_command)
 
 
-def _add_new_parser(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+def add_new(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     new = commands.add_parser(
         "new",
         parents=common,

@@ -147,8 +147,8 @@ def issue_command(args: argparse.Namespace) -> int:
     return EXIT_DONE
 
 
-def add_command(commands: Any) -> None:
-    """Add `issue` to the `ohm` command's verbs."""
+def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    """Add `issue` to the `ohm` command's verbs (it reads reports, not the catalogue: `common` is unused)."""
     issue = commands.add_parser(
         "issue",
         help="open, update or close the GitHub issue that tracks the nightly reports",
