@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from yaml_env_tag import construct_env_tag
 
-from ohm.catalog import Problem, read_catalogue
+from ohm.catalog import Problem, open_catalogue
 from ohm.catalog.plugin import CataloguePluginConfig, catalogue_nav, site_edit_uri, site_sources
 from ohm.files import replace_file
 from ohm.site.render import Repository, model_page
@@ -53,10 +53,11 @@ def write_project(config_file: Path, destination: Path) -> Path:
     errors, _ = options.validate()
     if errors:
         raise ProjectError(f"{config_file}: plugins: {PLUGIN}: {errors[0][0]}: {errors[0][1]}")
-    catalogue, problems = read_catalogue(project_dir / options.catalogue)
-    if problems:
-        raise ProjectError(f"{len(problems)} problem(s) in the catalogue; the site was not built.", problems)
-    assert catalogue is not None
+    opened = open_catalogue(project_dir / options.catalogue)
+    if not opened.ok:
+        count = len(opened.problems)
+        raise ProjectError(f"{count} problem(s) in the catalogue; the site was not built.", opened.problems)
+    catalogue = opened.catalogue
 
     edit_uri = site_edit_uri(config.get("repo_url"), config.get("edit_uri"))
     repository = Repository.from_site_config(config.get("repo_url"), edit_uri)

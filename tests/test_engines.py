@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ohm.catalog import read_catalogue
+from ohm.catalog import open_catalogue
 from ohm.engines import build_site, build_with, write_project
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
@@ -44,7 +44,8 @@ def test_zensical_builds_the_same_pages_and_exports_as_mkdocs(tmp_path, plugin_s
     site = tmp_path / "zensical-site"
     assert build_site("zensical", project / "mkdocs.yml", site, quiet=True) == 0
     assert site_files(site) == site_files(plugin_site)
-    catalogue, _ = read_catalogue(SMALL_CATALOGUE)
+    opened = open_catalogue(SMALL_CATALOGUE)
+    catalogue, _ = opened.typed, opened.problems
     assert catalogue is not None
     for model in catalogue.models:
         assert f"models/{model.id}/index.html" in site_files(site)
@@ -58,7 +59,8 @@ def test_zensical_site_can_search_every_model_page(tmp_path):
     assert build_site("zensical", project / "mkdocs.yml", site, quiet=True) == 0
     index = json.loads((site / "search.json").read_text(encoding="utf-8"))
     locations = {item["location"].split("#")[0] for item in index["items"]}
-    catalogue, _ = read_catalogue(SMALL_CATALOGUE)
+    opened = open_catalogue(SMALL_CATALOGUE)
+    catalogue, _ = opened.typed, opened.problems
     assert catalogue is not None
     assert {f"models/{model.id}/" for model in catalogue.models} <= locations
 

@@ -19,41 +19,30 @@ from ohm.site.export import EXPORTS, write_file
 from ohm.site.field_reference import FIELD_OPTIONS
 from ohm.site.render import render_pages, write_pages
 
-from . import protected_folders, read_catalogue, vocabulary
+from . import open_catalogue, open_text, protected_folders, vocabulary
 from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
-from .github import annotation
-from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
-from .problems import Problem, printable
+from .door import OpenedCatalogue
+from .load import display_name
+from .problems import printable
 from .questions import Interview, slug_of
+from .reporters import REPORTERS, report
 from .scaffold import ScaffoldError, add_entry, entry_lines
 
 
-def _report(problems: list[Problem], output_format: str = "text", done: str = "nothing was written") -> int:
-    for problem in problems:
-        if output_format == "github":
-            print(annotation(problem))
-        else:
-            print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s) found; {done}.", file=sys.stderr)
-    return 1
-
-
 def validate_command(args: argparse.Namespace) -> int:
-    catalogue, problems = read_catalogue(args.catalogue)
-    if problems:
-        return _report(problems, args.format)
-    assert catalogue is not None
-    print(f"{display_name(args.catalogue)}: {len(catalogue.models)} models, no problems.")
+    opened = open_catalogue(args.catalogue)
+    if not opened.ok:
+        return report(opened.problems, args.format)
+    print(f"{display_name(args.catalogue)}: {len(opened.catalogue.models)} models, no problems.")
     return 0
 
 
 def render_command(args: argparse.Namespace) -> int:
-    catalogue, problems = read_catalogue(args.catalogue)
-    if problems:
-        return _report(problems)
-    assert catalogue is not None
-    pages = render_pages(catalogue)
+    opened = open_catalogue(args.catalogue)
+    if not opened.ok:
+        return report(opened.problems)
+    pages = render_pages(opened.catalogue)
     try:
         write_pages(pages, args.out, protected=protected_folders(args.catalogue))
     except OutputFolderError as error:
@@ -67,11 +56,10 @@ def export_command(args: argparse.Namespace) -> int:
     if args.check and args.out is None:
         print("--check needs --out: the file to compare", file=sys.stderr)
         return 2
-    catalogue, problems = read_catalogue(args.catalogue)
-    if problems:
-        return _report(problems)
-    assert catalogue is not None
-    return _export(catalogue, args)
+    opened = open_catalogue(args.catalogue)
+    if not opened.ok:
+        return report(opened.problems)
+    return _export(opened.catalogue, args)
 
 
 def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
@@ -183,12 +171,15 @@ def complete_entry(entry: dict[str, Any]) -> dict[str, Any]:
 def new_command(args: argparse.Namespace) -> int:
     entry = entry_from_options(args)
     asking = sys.stdin is not None and sys.stdin.isatty() and not args.no_input
+    opened: OpenedCatalogue | None = None
     if asking:
-        current = _catalogue_data(args.catalogue)
-        if current is None:
-            return _report(validate_problems(args.catalogue), done="nothing was added")
+        # Opened before the questions, which need its categories, licences and ids; `add_entry`
+        # reads the file again under its lock and uses this opening if nothing changed meanwhile.
+        opened = open_catalogue(args.catalogue)
+        if not opened.ok:
+            return report(opened.problems, done="nothing was added")
         try:
-            Interview(current, _ask, print).fill(entry)
+            Interview(opened.document.data, _ask, print).fill(entry)
         except (EOFError, KeyboardInterrupt):
             print("\nStopped; nothing was added.", file=sys.stderr)
             return 1
@@ -207,7 +198,7 @@ def new_command(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        insertion = add_entry(args.catalogue, entry, write=not args.dry_run)
+        insertion = add_entry(args.catalogue, entry, write=not args.dry_run, opened=opened)
     except ScaffoldError as error:
         for problem in error.problems:
             hint = _option_for(problem.field)
@@ -243,24 +234,14 @@ def _ask(prompt: str) -> str:
     return answer
 
 
-def _catalogue_data(path: Path) -> dict[str, Any] | None:
-    loaded = load_catalogue(path)
-    return loaded.data if not loaded.problems and isinstance(loaded.data, dict) else None
-
-
-def validate_problems(path: Path) -> list[Problem]:
-    _, problems = read_catalogue(path)
-    return problems
-
-
 # --- changed ---------------------------------------------------------------------------
 
 
 def changed_command(args: argparse.Namespace) -> int:
     name = display_name(args.catalogue)
-    head = load_catalogue(args.catalogue)
+    head = open_catalogue(args.catalogue).document
     if head.problems:
-        return _report(head.problems, done="could not compare")
+        return report(head.problems, done="could not compare")
     try:
         base_text = read_from_git(args.base, args.catalogue)
     except GitError as error:
@@ -268,9 +249,9 @@ def changed_command(args: argparse.Namespace) -> int:
         return 2
     base = None
     if base_text is not None:
-        loaded_base = parse_catalogue(base_text, LoadedCatalogue(file=f"{args.base}:{name}"))
+        loaded_base = open_text(base_text, f"{args.base}:{name}").document
         if loaded_base.problems:
-            return _report(loaded_base.problems, done="could not compare")
+            return report(loaded_base.problems, done="could not compare")
         base = loaded_base.data
     changes = compare(base, head.data)
     if args.format == "ids":
@@ -306,7 +287,7 @@ def add_commands(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     )
     validate.add_argument(
         "--format",
-        choices=["text", "github"],
+        choices=list(REPORTERS),
         default="text",
         help="text: one line per problem; github: GitHub Actions annotations on the exact line",
     )

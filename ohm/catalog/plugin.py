@@ -45,7 +45,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ohm.catalog import read_catalogue
+from ohm.catalog import open_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.freshness.report import FreshnessError
 from ohm.freshness.site import SiteFreshness, read_site_freshness
@@ -88,14 +88,14 @@ class CataloguePlugin(BasePlugin[CataloguePluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         allowed_hosts = {host.strip() for host in self.config.allow_hosts.split(",") if host.strip()}
         try:
-            catalogue, problems = read_catalogue(self._path(config, self.config.catalogue), allowed_hosts)
+            opened = open_catalogue(self._path(config, self.config.catalogue), allowed_hosts)
         except (OSError, UnicodeError) as error:
             raise PluginError(f"cannot read the catalogue: {error}") from error
-        if problems:
-            for problem in problems:
+        if not opened.ok:
+            for problem in opened.problems:
                 log.error(str(problem))
-            raise PluginError(f"{len(problems)} problem(s) in the catalogue; the site was not built.")
-        assert catalogue is not None
+            raise PluginError(f"{len(opened.problems)} problem(s) in the catalogue; the site was not built.")
+        catalogue = opened.catalogue
         config.edit_uri = site_edit_uri(config.repo_url, config.edit_uri)
         self.repository = Repository.from_site_config(config.repo_url, config.edit_uri)
         templates = self._path(config, self.config.templates)
