@@ -16,10 +16,9 @@ from typing import Any
 
 from ohm.files import OutputFolderError
 from ohm.site.export import EXPORTS, write_file
-from ohm.site.field_reference import FIELD_OPTIONS
 from ohm.site.render import render_pages, write_pages
 
-from . import open_catalogue, open_text, protected_folders, vocabulary
+from . import fields, open_catalogue, open_text, protected_folders, vocabulary
 from .catalogue import Catalogue
 from .changes import GitError, compare, read_from_git, summary_markdown
 from .door import OpenedCatalogue
@@ -98,44 +97,17 @@ def within_generated_region(current: str | None, content: str, export: str) -> s
     return f"{head}{begin}\n{content}{end}{tail}"
 
 
-# What `new` cannot default: every other required field can honestly start as unknown.
-REQUIRED_FIELDS = [
-    "name", "developer", "category", "subcategory", "kind", "modalities", "description", "use_cases", "links",
-    "licenses.code", "access", "evidence_level", "sources",
-]  # fmt: skip
-
-
 def entry_from_options(args: argparse.Namespace) -> dict[str, Any]:
-    links = {kind: getattr(args, kind) for kind in vocabulary.link_kinds()}
-    licences = {
-        artefact: {"id": getattr(args, f"{artefact}_license")}
-        for artefact in vocabulary.artefacts()
-        if getattr(args, f"{artefact}_license")
-    }
-    entry = {
-        "id": args.id,
-        "name": args.name,
-        "developer": args.developer,
-        "category": args.category,
-        "subcategory": args.subcategory,
-        "kind": args.kind,
-        "modalities": _split_all(args.modality),
-        "description": args.description,
-        "use_cases": args.use_case,
-        "tasks": _split_all(args.task),
-        "links": {kind: url for kind, url in links.items() if url},
-        "licenses": licences,
-        "commercial_use": args.commercial_use,
-        "commercial_use_note": args.commercial_use_note,
-        "access": args.access,
-        "access_note": args.access_note,
-        "parameters": _split_all(args.parameters),
-        "phi_exposure": args.phi_exposure,
-        "evidence_level": args.evidence_level,
-        "caveats": args.caveat,
-        "verified": args.verified,
-        "sources": args.source,
-    }
+    """The fields given as options of `new` (see fields.FIELD_TABLE), empty ones left out."""
+    entry: dict[str, Any] = {}
+    for option in fields.new_options():
+        value = getattr(args, option.dest)
+        value = _split_all(value) if option.comma else value
+        name, _, part = option.field.partition(".")
+        if not part:
+            entry[name] = value
+        elif value:
+            entry.setdefault(name, {})[part] = {"id": value} if name == "licenses" else value
     return {key: value for key, value in entry.items() if value}
 
 
@@ -145,10 +117,11 @@ def _split_all(values: list[str]) -> list[str]:
 
 
 def _missing_options(entry: dict[str, Any]) -> list[str]:
-    missing = [field for field in REQUIRED_FIELDS if not _value_at(entry, field)]
+    missing = [field for field in fields.required_options() if not _value_at(entry, field)]
     if entry.get("kind") not in (None, *vocabulary.kinds_without_weights()):
         missing += [] if _value_at(entry, "licenses.weights") else ["licenses.weights"]
-    return [FIELD_OPTIONS[field] for field in missing]
+    options = fields.field_options()
+    return [options[field] for field in missing]
 
 
 def _value_at(entry: dict[str, Any], dotted: str) -> Any:
@@ -224,7 +197,7 @@ def _option_for(field: str | None) -> str | None:
         return "--" + field.removeprefix("links.").replace("_", "-")
     if field.startswith("licenses."):
         field = ".".join(field.split(".")[:2])
-    return FIELD_OPTIONS.get(field)
+    return fields.field_options().get(field)
 
 
 def _ask(prompt: str) -> str:
@@ -330,48 +303,11 @@ def _add_new_parser(commands: Any, common: list[argparse.ArgumentParser]) -> Non
         "if the whole catalogue is still valid; everything else in it stays byte for byte.",
     )
     text = new.add_argument_group("the entry (see CONTRIBUTING.md for each field)")
-    text.add_argument("--id", help="unique id, lowercase with hyphens (default: made from --name)")
-    text.add_argument("--name", help="name of the model")
-    text.add_argument("--developer", help="organisation or group that publishes it")
-    text.add_argument("--category", help="id of a declared category, e.g. llm")
-    text.add_argument("--subcategory", help="id of a subcategory of that category")
-    text.add_argument("--kind", help=" | ".join(vocabulary.values("kind")))
-    text.add_argument(
-        "--modality", action="append", default=[], help="text, image, ... (repeat or comma-separate)"
-    )
-    text.add_argument("--description", help="one or two sentences of plain text")
-    text.add_argument(
-        "--use-case", action="append", default=[], help="a clinical or operational use (repeat)"
-    )
-    text.add_argument(
-        "--task", action="append", default=[], help="id of a declared task, e.g. segmentation (repeat)"
-    )
-    for kind, label in vocabulary.link_kinds().items():
-        text.add_argument(
-            f"--{kind.replace('_', '-')}", metavar="URL", help=f"https:// link: {label.lower()}"
-        )
-    for artefact, label in vocabulary.artefacts().items():
-        text.add_argument(
-            f"--{artefact.replace('_', '-')}-license",
-            metavar="ID",
-            help=f"{label.lower()}: id of a declared licence, or unknown",
-        )
-    text.add_argument("--commercial-use", help="only to override the verdict computed from the licences")
-    text.add_argument(
-        "--commercial-use-note", help="the condition, where commercial use is not simply allowed"
-    )
-    text.add_argument("--access", help=" | ".join(vocabulary.values("access")))
-    text.add_argument("--access-note", help="what a team must do to get it")
-    text.add_argument(
-        "--phi-exposure", help=" | ".join(vocabulary.values("phi_exposure")) + " (default: unknown)"
-    )
-    text.add_argument("--evidence-level", help=" | ".join(vocabulary.values("evidence_level")))
-    text.add_argument("--parameters", action="append", default=[], help="published sizes, e.g. 1B,7B")
-    text.add_argument("--caveat", action="append", default=[], help="what to know before use (repeat)")
-    text.add_argument("--verified", help="YYYY-MM-DD you checked the facts (default: today)")
-    text.add_argument(
-        "--source", action="append", default=[], help="https:// page the facts come from (repeat)"
-    )
+    for option in fields.new_options():
+        if option.many:
+            text.add_argument(option.flag, action="append", default=[], help=option.help)
+        else:
+            text.add_argument(option.flag, metavar=option.metavar, help=option.help)
     new.add_argument(
         "--dry-run", action="store_true", help="show the entry and where it would go; write nothing"
     )

@@ -31,13 +31,13 @@ from filelock import FileLock, Timeout
 
 from ohm.files import replace_file
 
-from . import vocabulary
+from . import fields, vocabulary
 from .door import OpenedCatalogue, open_text
 from .load import LoadedCatalogue, _CatalogueLoader, display_name
 from .problems import Problem
 
 # Short lists of simple words read best on one line: `modalities: [text, image]`.
-FLOW_LISTS = {"modalities", "parameters", "tasks", "languages", "imaging_modalities", "formats"}
+FLOW_LISTS = fields.flow_lists()
 
 LOCK_WAIT_SECONDS = 60  # how long to wait for another `ohm new` to finish
 WRAP_WIDTH = 100  # folded text is wrapped to this many characters per line, like the file's own
