@@ -38,6 +38,13 @@ SCHEMA_VERSION = 2
 
 LIST_SEPARATOR = "; "
 
+# Fields of a mapping that models.csv writes as one column per part.
+CSV_FLATTENED = {
+    "licenses": [f"{artefact}_license" for artefact in vocabulary.artefacts()],
+    "deployment": list(vocabulary.deployment_fields()),
+    "links": list(LINK_LABELS),
+}
+
 # models.csv: one column per field, nested fields flattened, in this fixed order.
 CSV_COLUMNS = [
     "id",
@@ -48,7 +55,7 @@ CSV_COLUMNS = [
     "kind",
     "modalities",
     "tasks",
-    *(f"{artefact}_license" for artefact in vocabulary.artefacts()),
+    *CSV_FLATTENED["licenses"],
     "commercial_use",
     "commercial_use_note",
     "access",
@@ -62,7 +69,7 @@ CSV_COLUMNS = [
     "evidence_level",
     "evaluations",
     "regulatory",
-    *vocabulary.deployment_fields(),
+    *CSV_FLATTENED["deployment"],
     "base_model",
     "superseded_by",
     "languages",
@@ -70,7 +77,7 @@ CSV_COLUMNS = [
     "anatomy",
     "verified",
     "verified_revision",
-    *LINK_LABELS,
+    *CSV_FLATTENED["links"],
     "description",
     "use_cases",
     "caveats",
