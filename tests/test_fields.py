@@ -10,6 +10,7 @@ import pytest
 
 from ohm.catalog import fields, open_catalogue, vocabulary
 from ohm.catalog.commands import entry_from_options
+from ohm.catalog.questions import Interview, check_field
 from ohm.cli import parser
 from ohm.site.export import CSV_COLUMNS, CSV_FLATTENED, model_record
 from ohm.site.render import TEMPLATES_DIR
@@ -86,3 +87,16 @@ def test_required_options_are_the_required_fields_new_cannot_default():
         "name", "developer", "category", "subcategory", "kind", "modalities", "description", "use_cases",
         "links", "licenses.code", "access", "evidence_level", "sources",
     ]  # fmt: skip
+
+
+def test_the_interview_asks_each_asked_field_with_its_own_question():
+    askers = {name.removeprefix("_ask_") for name in dir(Interview) if name.startswith("_ask_")}
+    assert sorted(askers) == sorted(fields.asked_fields())
+
+
+@pytest.mark.parametrize(("field", "definition"), [("name", "line"), ("description", "text")])
+def test_the_interview_takes_its_limits_from_the_schema(field: str, definition: str):
+    limit = vocabulary.schema()["$defs"][definition]["maxLength"]
+    check = check_field(field)
+    assert check("x" * limit) is None
+    assert check("x" * (limit + 1)) == f"is too long ({limit + 1} characters, at most {limit})"

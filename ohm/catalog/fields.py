@@ -34,6 +34,7 @@ class Row:
     flow: bool = False  # written on one line in the file: `modalities: [text, image]`
     default: str | None = None  # what `new` writes when the option is not given
     left_out: str | None = None  # why `new` does not offer the field
+    asked: bool = True  # asked for in a terminal when not given (questions.py has `_ask_<field>`)
 
 
 FIELD_TABLE: dict[str, Row] = {
@@ -55,12 +56,15 @@ FIELD_TABLE: dict[str, Row] = {
     ),
     "links": Row("--{kind}", "https:// link: {label}"),
     "licenses": Row("--{kind}-license", "{label}: id of a declared licence, or unknown"),
-    "commercial_use": Row("--commercial-use", "only to override the verdict computed from the licences"),
+    # The verdict is computed from the licences; the note is asked with them, where it is needed.
+    "commercial_use": Row(
+        "--commercial-use", "only to override the verdict computed from the licences", asked=False
+    ),
     "commercial_use_note": Row(
-        "--commercial-use-note", "the condition, where commercial use is not simply allowed"
+        "--commercial-use-note", "the condition, where commercial use is not simply allowed", asked=False
     ),
     "access": Row("--access", "{choices}"),
-    "access_note": Row("--access-note", "what a team must do to get it"),
+    "access_note": Row("--access-note", "what a team must do to get it", asked=False),
     "parameters": Row("--parameters", "published sizes, e.g. 1B,7B", many=True, comma=True, flow=True),
     "variants": Row(left_out="a list of checkpoints with their own licences; edit the file"),
     "training_data": Row(left_out=STARTS_UNKNOWN),
@@ -198,6 +202,12 @@ def field_options() -> dict[str, str]:
 def required_options() -> list[str]:
     """What `new` cannot default, in schema order: every other required field can start as unknown."""
     return [path for spec in model_fields() for path in spec.asked_for]
+
+
+def asked_fields() -> list[str]:
+    """The fields the interview asks for, in order: the name first, since the id is made from it."""
+    asked = [spec.name for spec in model_fields() if spec.options and spec.row.asked]
+    return ["name", *(name for name in asked if name != "name")]
 
 
 def flow_lists() -> set[str]:

@@ -138,33 +138,11 @@ class Interview:
             items.append(item)
 
     def fill(self, entry: dict[str, Any]) -> dict[str, Any]:
-        for field, asker in self._askers():
+        """Asks for each field of fields.asked_fields() the entry has no value for, with `_ask_<field>`."""
+        for field in fields.asked_fields():
             if not entry.get(field):
-                asker(entry)
+                getattr(self, f"_ask_{field}")(entry)
         return entry
-
-    def _askers(self) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
-        return [
-            ("name", self._ask_name),
-            ("id", self._ask_id),
-            ("developer", self._ask_developer),
-            ("category", self._ask_category),
-            ("subcategory", self._ask_subcategory),
-            ("kind", self._ask_kind),
-            ("modalities", self._ask_modalities),
-            ("description", self._ask_description),
-            ("use_cases", self._ask_use_cases),
-            ("tasks", self._ask_tasks),
-            ("links", self._ask_links),
-            ("licenses", self._ask_licenses),
-            ("access", self._ask_access),
-            ("parameters", self._ask_parameters),
-            ("phi_exposure", self._ask_phi_exposure),
-            ("evidence_level", self._ask_evidence_level),
-            ("caveats", self._ask_caveats),
-            ("verified", self._ask_verified),
-            ("sources", self._ask_sources),
-        ]
 
     def _ask_name(self, entry: dict[str, Any]) -> None:
         entry["name"] = self.ask("Name of the model", check_field("name"))
