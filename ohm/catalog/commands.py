@@ -148,8 +148,10 @@ def new_command(args: argparse.Namespace) -> int:
     if asking:
         # Opened before the questions, which need its categories, licences and ids; `add_entry`
         # reads the file again under its lock and uses this opening if nothing changed meanwhile.
+        # Only a file that does not parse stops it here: a problem the new entry solves (a task
+        # declared for it) does not stand in its way, and add_entry judges the rest.
         opened = open_catalogue(args.catalogue)
-        if not opened.ok:
+        if opened.document.problems or not isinstance(opened.document.data, dict):
             return report(opened.problems, done="nothing was added")
         try:
             Interview(opened.document.data, _ask, print).fill(entry)
