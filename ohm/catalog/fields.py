@@ -37,6 +37,7 @@ class Row:
     asked: bool = True  # asked for in a terminal when not given (questions.py has `_ask_<field>`)
 
 
+# In the order models.json writes the fields (the schema's, but tasks beside modalities).
 FIELD_TABLE: dict[str, Row] = {
     "id": Row("--id", "unique id, lowercase with hyphens (default: made from --name)", default="from --name"),
     "name": Row("--name", "name of the model"),
@@ -47,13 +48,13 @@ FIELD_TABLE: dict[str, Row] = {
     "modalities": Row(
         "--modality", "text, image, ... (repeat or comma-separate)", many=True, comma=True, flow=True
     ),
+    "tasks": Row(
+        "--task", "id of a declared task, e.g. segmentation (repeat)", many=True, comma=True, flow=True
+    ),
     "description": Row("--description", "one or two sentences of plain text"),
     "use_cases": Row("--use-case", "a clinical or operational use (repeat)", many=True),
     "intended_users": Row(left_out=STARTS_UNKNOWN),
     "out_of_scope": Row(left_out=STARTS_UNKNOWN),
-    "tasks": Row(
-        "--task", "id of a declared task, e.g. segmentation (repeat)", many=True, comma=True, flow=True
-    ),
     "links": Row("--{kind}", "https:// link: {label}"),
     "licenses": Row("--{kind}-license", "{label}: id of a declared licence, or unknown"),
     # The verdict is computed from the licences; the note is asked with them, where it is needed.
@@ -208,6 +209,12 @@ def asked_fields() -> list[str]:
     """The fields the interview asks for, in order: the name first, since the id is made from it."""
     asked = [spec.name for spec in model_fields() if spec.options and spec.row.asked]
     return ["name", *(name for name in asked if name != "name")]
+
+
+def exported_fields() -> list[str]:
+    """The fields of a model record in models.json, in the table's order."""
+    properties = vocabulary.schema()["$defs"]["model"]["properties"]
+    return [name for name in FIELD_TABLE if name in properties]
 
 
 def flow_lists() -> set[str]:
