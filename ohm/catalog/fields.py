@@ -27,12 +27,13 @@ EDIT_THE_FILE = "optional, and rarely known when an entry is added; edit the fil
 class Row:
     """What the schema cannot say about a field."""
 
-    option: str | None = None  # the option of `ohm new`; "{kind}" options are made per sub-field
+    option: str | None = None  # the option of `ohm new`; "{kind}" makes one per sub-field
     help: str = ""  # its help; "{choices}" is replaced by the field's values
     many: bool = False  # the option may be repeated
     comma: bool = False  # and each value may hold several, comma-separated
     flow: bool = False  # written on one line in the file: `modalities: [text, image]`
     default: str | None = None  # what `new` writes when the option is not given
+    metavar: str | None = None  # the option's value in `ohm new --help`
     left_out: str | None = None  # why `new` does not offer the field
     asked: bool = True  # asked for in a terminal when not given (questions.py has `_ask_<field>`)
 
@@ -55,8 +56,8 @@ FIELD_TABLE: dict[str, Row] = {
     "use_cases": Row("--use-case", "a clinical or operational use (repeat)", many=True),
     "intended_users": Row(left_out=STARTS_UNKNOWN),
     "out_of_scope": Row(left_out=STARTS_UNKNOWN),
-    "links": Row("--{kind}", "https:// link: {label}"),
-    "licenses": Row("--{kind}-license", "{label}: id of a declared licence, or unknown"),
+    "links": Row("--{kind}", "https:// link: {label}", metavar="URL"),
+    "licenses": Row("--{kind}-license", "{label}: id of a declared licence, or unknown", metavar="ID"),
     # The verdict is computed from the licences; the note is asked with them, where it is needed.
     "commercial_use": Row(
         "--commercial-use", "only to override the verdict computed from the licences", asked=False
@@ -123,18 +124,18 @@ class FieldSpec:
         if row.option is None:
             return ()
         if "{kind}" in row.option:
-            labels = vocabulary.link_kinds() if self.name == "links" else vocabulary.artefacts()
-            metavar = "URL" if self.name == "links" else "ID"
+            # One option per sub-field (link kind, artefact), with the sub-field's title.
+            parts = vocabulary.resolve(self.schema)["properties"]
             return tuple(
                 Option(
                     row.option.format(kind=kind.replace("_", "-")),
                     f"{self.name}.{kind}",
-                    row.help.format(label=label.lower()),
+                    row.help.format(label=part["title"].lower()),
                     many=False,
                     comma=False,
-                    metavar=metavar,
+                    metavar=row.metavar,
                 )
-                for kind, label in labels.items()
+                for kind, part in parts.items()
             )
         text = row.help
         if "{choices}" in text:
