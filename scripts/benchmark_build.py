@@ -47,9 +47,10 @@ print(time.perf_counter() - start)
 
 VALIDATE = """
 import sys, time
-from ohm.catalog import read_catalogue
+from ohm.catalog import open_catalogue
 start = time.perf_counter()
-catalogue, problems = read_catalogue(sys.argv[1])
+opened = open_catalogue(sys.argv[1])
+catalogue, problems = opened.typed, opened.problems
 assert not problems, problems[:3]
 print(time.perf_counter() - start)
 """

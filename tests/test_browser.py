@@ -32,7 +32,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
 from ohm.accessibility import describe, wcag_violations
-from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue, Model
 from ohm.site import table
 
@@ -94,7 +94,8 @@ class FakeRepository(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    catalogue, problems = read_catalogue(DEFAULT_CATALOGUE)
+    opened = open_catalogue(DEFAULT_CATALOGUE)
+    catalogue, problems = opened.typed, opened.problems
     assert problems == []
     return catalogue
 

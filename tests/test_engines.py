@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 import ohm.site
-from ohm.catalog import read_catalogue
+from ohm.catalog import open_catalogue
 from ohm.engines import build_site, build_with, write_project
 
 from .conftest import FIXTURES, ROOT, SITE_ENV, SMALL_CATALOGUE, make_project, run_mkdocs
@@ -51,7 +51,8 @@ def test_zensical_builds_the_same_pages_and_exports_as_mkdocs(tmp_path, plugin_s
     site = tmp_path / "zensical-site"
     assert build_site("zensical", project / "mkdocs.yml", site, quiet=True) == 0
     assert site_files(site) == site_files(plugin_site)
-    catalogue, _ = read_catalogue(SMALL_CATALOGUE)
+    opened = open_catalogue(SMALL_CATALOGUE)
+    catalogue, _ = opened.typed, opened.problems
     assert catalogue is not None
     for model in catalogue.models:
         assert f"models/{model.id}/index.html" in site_files(site)
@@ -65,7 +66,8 @@ def test_zensical_site_can_search_every_model_page(tmp_path):
     assert build_site("zensical", project / "mkdocs.yml", site, quiet=True) == 0
     index = json.loads((site / "search.json").read_text(encoding="utf-8"))
     locations = {item["location"].split("#")[0] for item in index["items"]}
-    catalogue, _ = read_catalogue(SMALL_CATALOGUE)
+    opened = open_catalogue(SMALL_CATALOGUE)
+    catalogue, _ = opened.typed, opened.problems
     assert catalogue is not None
     assert {f"models/{model.id}/" for model in catalogue.models} <= locations
 
@@ -197,7 +199,7 @@ def test_both_engines_carry_the_same_pages_navigation_and_freshness_notices(twin
     for path in paths:
         assert page_text(zensical_site, path) == page_text(mkdocs_site, path), path
         assert navigation(zensical_site, path) == navigation(mkdocs_site, path), path
-    catalogue, _ = read_catalogue(SMALL_CATALOGUE)
+    catalogue = open_catalogue(SMALL_CATALOGUE).catalogue
     for model in catalogue.models:
         assert notices(zensical_site, model.id) == notices(mkdocs_site, model.id), model.id
     for site in (mkdocs_site, zensical_site):
@@ -238,7 +240,7 @@ def test_both_engines_give_each_page_the_same_title_description_and_search_tags(
         for doc in mkdocs_index["docs"]
         if "boost" in doc and "#" not in doc["location"]
     }
-    catalogue, _ = read_catalogue(SMALL_CATALOGUE)
+    catalogue = open_catalogue(SMALL_CATALOGUE).catalogue
     assert {f"models/{model.id}/" for model in catalogue.models} <= set(boosts)
     for location, boost in boosts.items():
         assert front_matter(written_docs / f"{location.rstrip('/')}.md")["search"] == {"boost": boost}

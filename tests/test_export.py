@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue, build_catalogue
 from ohm.catalog.load import load_catalogue
 from ohm.site.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
@@ -18,7 +18,8 @@ from .conftest import ROOT, SMALL_CATALOGUE
 
 @pytest.fixture(scope="module")
 def small() -> Catalogue:
-    catalogue, problems = read_catalogue(SMALL_CATALOGUE)
+    opened = open_catalogue(SMALL_CATALOGUE)
+    catalogue, problems = opened.typed, opened.problems
     assert problems == []
     return catalogue
 
@@ -212,7 +213,8 @@ def test_markdown_list_names_every_model_with_its_main_link_and_licence(small):
 
 
 def test_committed_models_list_is_up_to_date():
-    catalogue, problems = read_catalogue(DEFAULT_CATALOGUE)
+    opened = open_catalogue(DEFAULT_CATALOGUE)
+    catalogue, problems = opened.typed, opened.problems
     assert problems == []
     committed = (ROOT / "MODELS.md").read_text(encoding="utf-8")
     items = [line for line in committed.splitlines() if line.startswith("* [")]

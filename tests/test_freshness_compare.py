@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from ohm.catalog.catalogue import Model, build_catalogue
 from ohm.freshness.check import check_entries
 from ohm.freshness.client import Api, ClientSettings, ResponseCache, _rate_limit, _safe_for_token
 from ohm.freshness.entries import Card, Licence, entry_facts
@@ -42,11 +43,34 @@ def schema2_entry(**fields) -> dict:
     return entry
 
 
+def typed(entry: dict) -> Model:
+    """The entry as the typed model the check reads, the fields it does not read filled in."""
+    filler = {
+        "category": "llm", "subcategory": "general", "kind": "pretrained model", "modalities": ["text"],
+        "description": "A model.", "use_cases": ["Notes"], "intended_users": "unknown",
+        "out_of_scope": "unknown", "evidence_level": "benchmark", "evaluations": "unknown",
+        "regulatory": "none-known",
+        "deployment": {"min_gpu_memory_gb": "unknown", "cpu_only": "unknown", "runs_offline": "unknown",
+                       "formats": "unknown"},
+    }  # fmt: skip
+    # A variant that names no licence of its own is typed with an empty one.
+    variants = [{"license": "", **variant} for variant in entry.get("variants", [])]
+    data = {
+        "catalogue": {"title": "T", "summary": "S"},
+        "licenses": [],
+        "categories": [
+            {"id": "llm", "title": "L", "intro": "I", "subcategories": [{"id": "general", "title": "G"}]}
+        ],
+        "models": [{**filler, **entry, **({"variants": variants} if variants else {})}],
+    }
+    return build_catalogue(data).models[0]
+
+
 # --- Reading entries ------------------------------------------------------------------
 
 
 def test_schema_2_licences_are_read_per_artefact():
-    entry = entry_facts(schema2_entry())
+    entry = entry_facts(typed(schema2_entry()))
     assert entry.card == Card(
         "links.model_card",
         "https://huggingface.co/example/medical-lm",
@@ -58,14 +82,14 @@ def test_schema_2_licences_are_read_per_artefact():
 
 def test_variants_have_their_own_licence_or_the_entrys_weights_licence():
     entry = entry_facts(
-        schema2_entry(
+        typed(schema2_entry(
             variants=[
                 {"name": "medical-lm-4b", "license": "CC-BY-NC-4.0",
                  "model_card": "https://huggingface.co/example/medical-lm-4b"},
                 {"name": "medical-lm-27b", "model_card": "https://huggingface.co/example/medical-lm-27b"},
                 {"name": "medical-lm-gguf"},
             ]
-        )
+        ))
     )  # fmt: skip
     assert [(card.field, card.licence) for card in entry.variant_cards] == [
         ("variants[medical-lm-4b].model_card", Licence("variants[medical-lm-4b].license", "CC-BY-NC-4.0")),
@@ -163,7 +187,7 @@ def apis() -> Iterator[tuple[Api, Api, FakeApi, FakeApi]]:
 
 def kinds(entry: dict, apis, today: str = TODAY) -> list[tuple[str, str, str | None, str | None]]:
     hub_api, github_api, _hub, _github = apis
-    [result] = check_entries([entry_facts(entry)], hub_api, github_api, Thresholds(), today)
+    [result] = check_entries([entry_facts(typed(entry))], hub_api, github_api, Thresholds(), today)
     assert result.not_checked == []
     return [(f.kind, f.field, f.catalogue, f.upstream) for f in result.findings]
 
@@ -244,7 +268,7 @@ def test_inactivity_counts_every_source_and_is_not_claimed_when_one_failed(apis)
     assert kinds(schema2_entry(), apis) == [("inactive", "links.model_card", None, "2025-01-02")]
     assert kinds(schema2_entry(), apis, today="2025-12-01") == [], "11 months is not inactive"
     del github.answers["/repos/example/medical-lm"]
-    [result] = check_entries([entry_facts(schema2_entry())], hub_api, github_api, Thresholds(), TODAY)
+    [result] = check_entries([entry_facts(typed(schema2_entry()))], hub_api, github_api, Thresholds(), TODAY)
     assert result.findings == [] and result.not_checked == [("links.repository", "GitHub: 404 Not Found")]
 
 

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Page, expect, sync_playwright
 
-from ohm.catalog import read_catalogue
+from ohm.catalog import open_catalogue
 from ohm.cli import main
 from ohm.site.render import render_pages
 
@@ -117,7 +117,8 @@ def test_the_table_marks_archived_rows_and_offers_to_hide_them(site):
 
 
 def test_without_a_freshness_file_the_pages_have_none_of_it():
-    catalogue, problems = read_catalogue(SMALL_CATALOGUE)
+    opened = open_catalogue(SMALL_CATALOGUE)
+    catalogue, problems = opened.typed, opened.problems
     assert problems == []
     pages = "".join(render_pages(catalogue).values())
     assert "data-archived" not in pages and "ohm-archived" not in pages and "!!! danger" not in pages

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.catalog.synthetic import synthetic_catalogue
 from ohm.site import table
@@ -30,7 +30,8 @@ from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    catalogue, problems = read_catalogue(DEFAULT_CATALOGUE)
+    opened = open_catalogue(DEFAULT_CATALOGUE)
+    catalogue, problems = opened.typed, opened.problems
     assert problems == []
     return catalogue
 

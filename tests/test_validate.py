@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ohm.catalog import DEFAULT_CATALOGUE, read_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.load import display_name, load_catalogue
 from ohm.catalog.text import plain_text_problem
 from ohm.catalog.urls import url_problem
@@ -70,7 +70,8 @@ def test_there_is_a_fixture_for_each_kind_of_problem():
     "path", [MINIMAL_CATALOGUE, SMALL_CATALOGUE, DEFAULT_CATALOGUE], ids=lambda p: p.stem
 )
 def test_good_catalogues_have_no_problems(path: Path):
-    catalogue, problems = read_catalogue(path)
+    opened = open_catalogue(path)
+    catalogue, problems = opened.typed, opened.problems
     assert [str(p) for p in problems] == []
     assert catalogue is not None and catalogue.models
 

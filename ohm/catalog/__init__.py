@@ -1,23 +1,24 @@
-"""The catalogue pipeline: load -> validate -> render; mkdocs_hook builds the site from it.
+"""The catalogue pipeline: load -> validate -> type; the site (ohm.site) renders from it.
 
 Each stage is a module of plain functions over plain data, usable on its own:
 
     load.load_catalogue(path)        -> LoadedCatalogue (data, line numbers, load problems)
     validate.validate(loaded)        -> [Problem, ...]  (empty when the catalogue is good)
     catalogue.build_catalogue(data)  -> Catalogue       (typed, ordered)
-    render.render_pages(catalogue)   -> {"index.md": "...", "llm.md": "...", ...}
+
+and one door runs the three for everyone else (door.py):
+
+    open_catalogue(path)             -> OpenedCatalogue (document, problems, catalogue, ok)
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
-from .catalogue import Catalogue, build_catalogue
-from .load import load_catalogue
+from .catalogue import Catalogue
+from .door import OpenedCatalogue, open_catalogue, open_text
 from .problems import Problem
-from .validate import validate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "models.yaml"
@@ -35,18 +36,4 @@ def protected_folders(catalogue: str | os.PathLike[str] = DEFAULT_CATALOGUE) -> 
     }
 
 
-def read_catalogue(
-    path: str | os.PathLike[str] = DEFAULT_CATALOGUE, allowed_hosts: Iterable[str] = ()
-) -> tuple[Catalogue | None, list[Problem]]:
-    """Load and validate `path`: the catalogue if it is good, else None and every problem.
-
-    `allowed_hosts` may be named in links although they are internal (see urls.py).
-    """
-    loaded = load_catalogue(path)
-    problems = validate(loaded, allowed_hosts)
-    if problems:
-        return None, problems
-    return build_catalogue(loaded.data, loaded.lines), []
-
-
-__all__ = ["DEFAULT_CATALOGUE", "Catalogue", "Problem", "read_catalogue"]
+__all__ = ["DEFAULT_CATALOGUE", "Catalogue", "OpenedCatalogue", "Problem", "open_catalogue", "open_text"]

@@ -7,10 +7,12 @@ and subcategories in the order the YAML declares them, models by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import vocabulary
+from .load import LoadedCatalogue
 from .problems import Path
 
 LINK_LABELS = vocabulary.link_kinds()
@@ -19,6 +21,16 @@ LINK_LABELS = vocabulary.link_kinds()
 # From most to least permissive: the order of the table's filter and sort, and the order in
 # which the most restrictive licence of an entry wins.
 COMMERCIAL_USE_LABELS = {choice.value: choice.title for choice in vocabulary.commercial_use_choices()}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a URL is written in the catalogue file: the link check reports it there."""
+
+    url: str
+    entry: str  # "whisper-large-v3", or "license Apache-2.0" outside the models
+    field: str  # "links.model_card", "sources[2]", "url"
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,8 @@ class Model:
     tasks: tuple[Task, ...] = ()
     # Where the entry starts in data/models.yaml, for "edit this entry" links.
     line: int | None = None
+    # Every URL the entry writes, whatever its field, in file order.
+    urls: tuple[Place, ...] = ()
 
     @property
     def license(self) -> ArtefactLicense:
@@ -233,6 +247,8 @@ class Catalogue:
     categories: tuple[Category, ...]
     licenses: tuple[License, ...] = field(default=())
     tasks: tuple[Task, ...] = field(default=())
+    # Every URL written outside the models (the licences' texts), in file order.
+    urls: tuple[Place, ...] = field(default=())
 
     @property
     def models(self) -> tuple[Model, ...]:
@@ -277,9 +293,16 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
         for item in data.get("tasks", [])
     }
     lines = lines or {}
+    document = LoadedCatalogue(file="", data=data, lines=lines)
     models = sorted(
         (
-            _model(entry, licenses, tasks, lines.get(("models", index)))
+            _model(
+                entry,
+                licenses,
+                tasks,
+                lines.get(("models", index)),
+                tuple(_places(document, entry, ("models", index))),
+            )
             for index, entry in enumerate(data["models"])
         ),
         key=_by_name,
@@ -311,11 +334,34 @@ def build_catalogue(data: dict[str, Any], lines: dict[Path, int] | None = None) 
         categories=categories,
         licenses=tuple(licenses.values()),
         tasks=tuple(tasks.values()),
+        urls=tuple(
+            place
+            for section, value in data.items()
+            if section != "models"
+            for place in _places(document, value, (section,))
+        ),
     )
 
 
+def _places(document: LoadedCatalogue, value: Any, path: Path) -> Iterator[Place]:
+    """Every http(s) URL in `value` (found at `path` of the document), with where it is."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _places(document, item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _places(document, item, (*path, index))
+    elif isinstance(value, str) and value.startswith(("https://", "http://")):
+        entry, field_name, line = document.locate(path)
+        yield Place(value, entry or "catalogue", field_name or "", line)
+
+
 def _model(
-    entry: dict[str, Any], licenses: dict[str, License], tasks: dict[str, Task], line: int | None
+    entry: dict[str, Any],
+    licenses: dict[str, License],
+    tasks: dict[str, Task],
+    line: int | None,
+    urls: tuple[Place, ...],
 ) -> Model:
     artefacts = tuple(
         ArtefactLicense(artefact, label, given["id"], licenses.get(given["id"]), given.get("note"))
@@ -383,6 +429,7 @@ def _model(
         # In declared order, so every page lists a model's tasks the same way.
         tasks=tuple(task for task_id, task in tasks.items() if task_id in entry.get("tasks", ())),
         line=line,
+        urls=urls,
     )
 
 

@@ -15,46 +15,34 @@ from pathlib import Path
 from typing import Any
 
 from ohm.files import OutputFolderError
-from ohm.site.field_reference import FIELD_OPTIONS
 
-from . import protected_folders, read_catalogue, vocabulary
+from . import fields, open_catalogue, open_text, protected_folders, vocabulary
 from .catalogue import Catalogue
-from .github import annotation
-from .load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
-from .problems import Problem, printable
+from .door import OpenedCatalogue
+from .load import display_name
+from .problems import printable
 from .questions import Interview, slug_of
+from .reporters import REPORTERS, report
 
 # Each verb imports the templates, exports, git or file locks it needs when it runs,
 # so that `ohm validate` loads none of them (see ohm/cli.py).
 
 
-def _report(problems: list[Problem], output_format: str = "text", done: str = "nothing was written") -> int:
-    for problem in problems:
-        if output_format == "github":
-            print(annotation(problem))
-        else:
-            print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s) found; {done}.", file=sys.stderr)
-    return 1
-
-
 def validate_command(args: argparse.Namespace) -> int:
-    catalogue, problems = read_catalogue(args.catalogue)
-    if problems:
-        return _report(problems, args.format)
-    assert catalogue is not None
-    print(f"{display_name(args.catalogue)}: {len(catalogue.models)} models, no problems.")
+    opened = open_catalogue(args.catalogue)
+    if not opened.ok:
+        return report(opened.problems, args.format)
+    print(f"{display_name(args.catalogue)}: {len(opened.catalogue.models)} models, no problems.")
     return 0
 
 
 def render_command(args: argparse.Namespace) -> int:
-    catalogue, problems = read_catalogue(args.catalogue)
-    if problems:
-        return _report(problems)
-    assert catalogue is not None
+    opened = open_catalogue(args.catalogue)
+    if not opened.ok:
+        return report(opened.problems)
     from ohm.site.render import render_pages, write_pages
 
-    pages = render_pages(catalogue)
+    pages = render_pages(opened.catalogue)
     try:
         write_pages(pages, args.out, protected=protected_folders(args.catalogue))
     except OutputFolderError as error:
@@ -68,11 +56,10 @@ def export_command(args: argparse.Namespace) -> int:
     if args.check and args.out is None:
         print("--check needs --out: the file to compare", file=sys.stderr)
         return 2
-    catalogue, problems = read_catalogue(args.catalogue)
-    if problems:
-        return _report(problems)
-    assert catalogue is not None
-    return _export(catalogue, args)
+    opened = open_catalogue(args.catalogue)
+    if not opened.ok:
+        return report(opened.problems)
+    return _export(opened.catalogue, args)
 
 
 def _export(catalogue: Catalogue, args: argparse.Namespace) -> int:
@@ -113,44 +100,17 @@ def within_generated_region(current: str | None, content: str, export: str) -> s
     return f"{head}{begin}\n{content}{end}{tail}"
 
 
-# What `new` cannot default: every other required field can honestly start as unknown.
-REQUIRED_FIELDS = [
-    "name", "developer", "category", "subcategory", "kind", "modalities", "description", "use_cases", "links",
-    "licenses.code", "access", "evidence_level", "sources",
-]  # fmt: skip
-
-
 def entry_from_options(args: argparse.Namespace) -> dict[str, Any]:
-    links = {kind: getattr(args, kind) for kind in vocabulary.link_kinds()}
-    licences = {
-        artefact: {"id": getattr(args, f"{artefact}_license")}
-        for artefact in vocabulary.artefacts()
-        if getattr(args, f"{artefact}_license")
-    }
-    entry = {
-        "id": args.id,
-        "name": args.name,
-        "developer": args.developer,
-        "category": args.category,
-        "subcategory": args.subcategory,
-        "kind": args.kind,
-        "modalities": _split_all(args.modality),
-        "description": args.description,
-        "use_cases": args.use_case,
-        "tasks": _split_all(args.task),
-        "links": {kind: url for kind, url in links.items() if url},
-        "licenses": licences,
-        "commercial_use": args.commercial_use,
-        "commercial_use_note": args.commercial_use_note,
-        "access": args.access,
-        "access_note": args.access_note,
-        "parameters": _split_all(args.parameters),
-        "phi_exposure": args.phi_exposure,
-        "evidence_level": args.evidence_level,
-        "caveats": args.caveat,
-        "verified": args.verified,
-        "sources": args.source,
-    }
+    """The fields given as options of `new` (see fields.FIELD_TABLE), empty ones left out."""
+    entry: dict[str, Any] = {}
+    for option in fields.new_options():
+        value = getattr(args, option.dest)
+        value = _split_all(value) if option.comma else value
+        name, _, part = option.field.partition(".")
+        if not part:
+            entry[name] = value
+        elif value:
+            entry.setdefault(name, {})[part] = {"id": value} if name == "licenses" else value
     return {key: value for key, value in entry.items() if value}
 
 
@@ -160,10 +120,11 @@ def _split_all(values: list[str]) -> list[str]:
 
 
 def _missing_options(entry: dict[str, Any]) -> list[str]:
-    missing = [field for field in REQUIRED_FIELDS if not _value_at(entry, field)]
+    missing = [field for field in fields.required_options() if not _value_at(entry, field)]
     if entry.get("kind") not in (None, *vocabulary.kinds_without_weights()):
         missing += [] if _value_at(entry, "licenses.weights") else ["licenses.weights"]
-    return [FIELD_OPTIONS[field] for field in missing]
+    options = fields.field_options()
+    return [options[field] for field in missing]
 
 
 def _value_at(entry: dict[str, Any], dotted: str) -> Any:
@@ -184,14 +145,21 @@ def complete_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_command(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, add_entry, entry_lines
+
     entry = entry_from_options(args)
     asking = sys.stdin is not None and sys.stdin.isatty() and not args.no_input
+    opened: OpenedCatalogue | None = None
     if asking:
-        current = _catalogue_data(args.catalogue)
-        if current is None:
-            return _report(validate_problems(args.catalogue), done="nothing was added")
+        # Opened before the questions, which need its categories, licences and ids; `add_entry`
+        # reads the file again under its lock and uses this opening if nothing changed meanwhile.
+        # Only a file that does not parse stops it here: a problem the new entry solves (a task
+        # declared for it) does not stand in its way, and add_entry judges the rest.
+        opened = open_catalogue(args.catalogue)
+        if opened.document.problems or not isinstance(opened.document.data, dict):
+            return report(opened.problems, done="nothing was added")
         try:
-            Interview(current, _ask, print).fill(entry)
+            Interview(opened.document.data, _ask, print).fill(entry)
         except (EOFError, KeyboardInterrupt):
             print("\nStopped; nothing was added.", file=sys.stderr)
             return 1
@@ -202,8 +170,6 @@ def new_command(args: argparse.Namespace) -> int:
         )
         return 2
     complete_entry(entry)
-    from .scaffold import ScaffoldError, add_entry, entry_lines
-
     if not entry["id"]:
         print(
             f"new: the name {printable(entry['name'])!r} has no letter or digit to make an id of; "
@@ -212,7 +178,7 @@ def new_command(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        insertion = add_entry(args.catalogue, entry, write=not args.dry_run)
+        insertion = add_entry(args.catalogue, entry, write=not args.dry_run, opened=opened)
     except ScaffoldError as error:
         for problem in error.problems:
             hint = _option_for(problem.field)
@@ -238,7 +204,7 @@ def _option_for(field: str | None) -> str | None:
         return "--" + field.removeprefix("links.").replace("_", "-")
     if field.startswith("licenses."):
         field = ".".join(field.split(".")[:2])
-    return FIELD_OPTIONS.get(field)
+    return fields.field_options().get(field)
 
 
 def _ask(prompt: str) -> str:
@@ -248,16 +214,6 @@ def _ask(prompt: str) -> str:
     return answer
 
 
-def _catalogue_data(path: Path) -> dict[str, Any] | None:
-    loaded = load_catalogue(path)
-    return loaded.data if not loaded.problems and isinstance(loaded.data, dict) else None
-
-
-def validate_problems(path: Path) -> list[Problem]:
-    _, problems = read_catalogue(path)
-    return problems
-
-
 # --- changed ---------------------------------------------------------------------------
 
 
@@ -265,9 +221,9 @@ def changed_command(args: argparse.Namespace) -> int:
     from .changes import GitError, compare, read_from_git, summary_markdown
 
     name = display_name(args.catalogue)
-    head = load_catalogue(args.catalogue)
+    head = open_catalogue(args.catalogue).document
     if head.problems:
-        return _report(head.problems, done="could not compare")
+        return report(head.problems, done="could not compare")
     try:
         base_text = read_from_git(args.base, args.catalogue)
     except GitError as error:
@@ -275,9 +231,9 @@ def changed_command(args: argparse.Namespace) -> int:
         return 2
     base = None
     if base_text is not None:
-        loaded_base = parse_catalogue(base_text, LoadedCatalogue(file=f"{args.base}:{name}"))
+        loaded_base = open_text(base_text, f"{args.base}:{name}").document
         if loaded_base.problems:
-            return _report(loaded_base.problems, done="could not compare")
+            return report(loaded_base.problems, done="could not compare")
         base = loaded_base.data
     changes = compare(base, head.data)
     if args.format == "ids":
@@ -315,7 +271,7 @@ def add_validate(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     )
     validate.add_argument(
         "--format",
-        choices=["text", "github"],
+        choices=list(REPORTERS),
         default="text",
         help="text: one line per problem; github: GitHub Actions annotations on the exact line",
     )
@@ -368,48 +324,11 @@ def add_new(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         "if the whole catalogue is still valid; everything else in it stays byte for byte.",
     )
     text = new.add_argument_group("the entry (see CONTRIBUTING.md for each field)")
-    text.add_argument("--id", help="unique id, lowercase with hyphens (default: made from --name)")
-    text.add_argument("--name", help="name of the model")
-    text.add_argument("--developer", help="organisation or group that publishes it")
-    text.add_argument("--category", help="id of a declared category, e.g. llm")
-    text.add_argument("--subcategory", help="id of a subcategory of that category")
-    text.add_argument("--kind", help=" | ".join(vocabulary.values("kind")))
-    text.add_argument(
-        "--modality", action="append", default=[], help="text, image, ... (repeat or comma-separate)"
-    )
-    text.add_argument("--description", help="one or two sentences of plain text")
-    text.add_argument(
-        "--use-case", action="append", default=[], help="a clinical or operational use (repeat)"
-    )
-    text.add_argument(
-        "--task", action="append", default=[], help="id of a declared task, e.g. segmentation (repeat)"
-    )
-    for kind, label in vocabulary.link_kinds().items():
-        text.add_argument(
-            f"--{kind.replace('_', '-')}", metavar="URL", help=f"https:// link: {label.lower()}"
-        )
-    for artefact, label in vocabulary.artefacts().items():
-        text.add_argument(
-            f"--{artefact.replace('_', '-')}-license",
-            metavar="ID",
-            help=f"{label.lower()}: id of a declared licence, or unknown",
-        )
-    text.add_argument("--commercial-use", help="only to override the verdict computed from the licences")
-    text.add_argument(
-        "--commercial-use-note", help="the condition, where commercial use is not simply allowed"
-    )
-    text.add_argument("--access", help=" | ".join(vocabulary.values("access")))
-    text.add_argument("--access-note", help="what a team must do to get it")
-    text.add_argument(
-        "--phi-exposure", help=" | ".join(vocabulary.values("phi_exposure")) + " (default: unknown)"
-    )
-    text.add_argument("--evidence-level", help=" | ".join(vocabulary.values("evidence_level")))
-    text.add_argument("--parameters", action="append", default=[], help="published sizes, e.g. 1B,7B")
-    text.add_argument("--caveat", action="append", default=[], help="what to know before use (repeat)")
-    text.add_argument("--verified", help="YYYY-MM-DD you checked the facts (default: today)")
-    text.add_argument(
-        "--source", action="append", default=[], help="https:// page the facts come from (repeat)"
-    )
+    for option in fields.new_options():
+        if option.many:
+            text.add_argument(option.flag, action="append", default=[], help=option.help)
+        else:
+            text.add_argument(option.flag, metavar=option.metavar, help=option.help)
     new.add_argument(
         "--dry-run", action="store_true", help="show the entry and where it would go; write nothing"
     )

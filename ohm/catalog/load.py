@@ -88,6 +88,7 @@ class LoadedCatalogue:
 
     file: str
     data: Any = None
+    text: str | None = None  # the file's text, once it was read and decoded
     lines: dict[Path, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -168,6 +169,7 @@ def parse_catalogue(text: str, loaded: LoadedCatalogue) -> LoadedCatalogue:
 
 
 def _parse(text: str, loaded: LoadedCatalogue) -> LoadedCatalogue:
+    loaded.text = text
     controls = _control_characters(text)
     if controls:
         loaded.problems.extend(Problem(loaded.file, line, None, None, msg) for line, msg in controls)

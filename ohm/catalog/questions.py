@@ -1,8 +1,9 @@
 """Ask, in a terminal, for the fields of a new entry that were not given as options.
 
-Each answer is checked as it is typed, with the same rules as the validator
-(declared categories and licences, https links, plain text, dates), and asked
-again until it is good, so the entry that reaches the file is complete.
+Each answer is checked as it is typed against its field's part of the schema
+(limits, formats, https links, plain text, dates: see `check_field`) and the
+catalogue's declarations (categories, licences, ids), and asked again until it
+is good, so the entry that reaches the file is complete.
 Reading and printing go through two functions, so tests can answer for a person.
 """
 
@@ -13,16 +14,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import vocabulary
+from . import fields, vocabulary
 from .catalogue import most_restrictive
-from .text import plain_line_problem, plain_text_problem
-from .urls import url_problem
+from .validate import value_problem
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
 Check = Callable[[str], str | None]
 
-SIZE = re.compile(r"^[0-9]+(\.[0-9]+)?[KMBT]$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Commercial use that needs a note, and what the note should say (as the validator requires).
 NOTE_NEEDED = {
@@ -48,13 +47,15 @@ def slug_of(name: str) -> str:
 # --- Checks of one answer ----------------------------------------------------------------
 
 
-def check_text(limit: int, one_line: bool = False) -> Check:
-    def check(answer: str) -> str | None:
-        if len(answer) > limit:
-            return f"is too long ({len(answer)} characters, at most {limit})"
-        return plain_line_problem(answer) if one_line else plain_text_problem(answer)
+def check_field(name: str, item: bool = False) -> Check:
+    """Checks an answer against the schema of field `name` (of one item of it, for a list field)."""
+    node = fields.field_spec(name).schema
+    return lambda answer: value_problem(node["items"] if item else node, answer)
 
-    return check
+
+def check_link(kind: str) -> Check:
+    node = fields.field_spec("links").schema["properties"][kind]
+    return lambda answer: value_problem(node, answer)
 
 
 def check_one_of(choices: list[str]) -> Check:
@@ -73,11 +74,11 @@ def check_id(taken: set[str]) -> Check:
 
 
 def check_date(answer: str) -> str | None:
-    try:
-        day = datetime.date.fromisoformat(answer)
-    except ValueError:
-        return "must be a date written YYYY-MM-DD"
-    return "is in the future: use the day you checked the facts" if day > datetime.date.today() else None
+    problem = check_field("verified")(answer)
+    if problem:
+        return problem
+    future = datetime.date.fromisoformat(answer) > datetime.date.today()
+    return "is in the future: use the day you checked the facts" if future else None
 
 
 def check_each(check: Check) -> Check:
@@ -91,10 +92,6 @@ def check_each(check: Check) -> Check:
         return None
 
     return check_all
-
-
-def check_size(answer: str) -> str | None:
-    return None if SIZE.match(answer) else "must be a size like 770M or 1.5B"
 
 
 def split_list(answer: str) -> list[str]:
@@ -141,36 +138,14 @@ class Interview:
             items.append(item)
 
     def fill(self, entry: dict[str, Any]) -> dict[str, Any]:
-        for field, asker in self._askers():
+        """Asks for each field of fields.asked_fields() the entry has no value for, with `_ask_<field>`."""
+        for field in fields.asked_fields():
             if not entry.get(field):
-                asker(entry)
+                getattr(self, f"_ask_{field}")(entry)
         return entry
 
-    def _askers(self) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
-        return [
-            ("name", self._ask_name),
-            ("id", self._ask_id),
-            ("developer", self._ask_developer),
-            ("category", self._ask_category),
-            ("subcategory", self._ask_subcategory),
-            ("kind", self._ask_kind),
-            ("modalities", self._ask_modalities),
-            ("description", self._ask_description),
-            ("use_cases", self._ask_use_cases),
-            ("tasks", self._ask_tasks),
-            ("links", self._ask_links),
-            ("licenses", self._ask_licenses),
-            ("access", self._ask_access),
-            ("parameters", self._ask_parameters),
-            ("phi_exposure", self._ask_phi_exposure),
-            ("evidence_level", self._ask_evidence_level),
-            ("caveats", self._ask_caveats),
-            ("verified", self._ask_verified),
-            ("sources", self._ask_sources),
-        ]
-
     def _ask_name(self, entry: dict[str, Any]) -> None:
-        entry["name"] = self.ask("Name of the model", check_text(120, one_line=True))
+        entry["name"] = self.ask("Name of the model", check_field("name"))
 
     def _ask_id(self, entry: dict[str, Any]) -> None:
         taken = {m.get("id") for m in self.catalogue.get("models", []) if isinstance(m, dict)}
@@ -178,7 +153,7 @@ class Interview:
 
     def _ask_developer(self, entry: dict[str, Any]) -> None:
         entry["developer"] = self.ask(
-            "Developer (organisation or group that publishes it)", check_text(120, one_line=True)
+            "Developer (organisation or group that publishes it)", check_field("developer")
         )
 
     def choose(self, prompt: str, choices: list[tuple[str, str]]) -> str:
@@ -213,10 +188,10 @@ class Interview:
 
     def _ask_description(self, entry: dict[str, Any]) -> None:
         prompt = "Description (one or two sentences of plain text: what it is, what it is good at)"
-        entry["description"] = self.ask(prompt, check_text(1000))
+        entry["description"] = self.ask(prompt, check_field("description"))
 
     def _ask_use_cases(self, entry: dict[str, Any]) -> None:
-        entry["use_cases"] = self.ask_many("Use cases", check_text(1000), required=True)
+        entry["use_cases"] = self.ask_many("Use cases", check_field("use_cases", item=True), required=True)
 
     def _ask_tasks(self, entry: dict[str, Any]) -> None:
         declared = [task["id"] for task in self.catalogue.get("tasks", []) if isinstance(task, dict)]
@@ -229,7 +204,9 @@ class Interview:
         entry["tasks"] = list(dict.fromkeys(split_list(answer)))
 
     def _ask_caveats(self, entry: dict[str, Any]) -> None:
-        entry["caveats"] = self.ask_many("Caveats (optional)", check_text(1000), required=False)
+        entry["caveats"] = self.ask_many(
+            "Caveats (optional)", check_field("caveats", item=True), required=False
+        )
 
     def _ask_verified(self, entry: dict[str, Any]) -> None:
         entry["verified"] = self.ask("Facts checked on (YYYY-MM-DD)", check_date, _today())
@@ -239,7 +216,7 @@ class Interview:
         links: dict[str, str] = {}
         while not links:
             for kind, prompt in vocabulary.link_kinds().items():
-                answer = self.ask(f"  {prompt}", url_problem, required=False)
+                answer = self.ask(f"  {prompt}", check_link(kind), required=False)
                 if answer:
                     links[kind] = answer
             if not links:
@@ -267,7 +244,7 @@ class Interview:
         use = entry.get("commercial_use") or most_restrictive(uses)
         if use in NOTE_NEEDED and not entry.get("commercial_use_note"):
             prompt = f"Commercial-use note (commercial use is {use}: {NOTE_NEEDED[use]})"
-            entry["commercial_use_note"] = self.ask(prompt, check_text(1000))
+            entry["commercial_use_note"] = self.ask(prompt, check_field("commercial_use_note"))
 
     def _ask_access(self, entry: dict[str, Any]) -> None:
         entry["access"] = self.choose(
@@ -285,12 +262,14 @@ class Interview:
 
     def _ask_parameters(self, entry: dict[str, Any]) -> None:
         prompt = "Published sizes, comma-separated (e.g. 1B, 7B; optional)"
-        entry["parameters"] = split_list(self.ask(prompt, check_each(check_size), required=False))
+        entry["parameters"] = split_list(
+            self.ask(prompt, check_each(check_field("parameters", item=True)), required=False)
+        )
 
     def _ask_sources(self, entry: dict[str, Any]) -> None:
         entry["sources"] = self.ask_many(
             "Sources you read the facts from: model card, LICENSE file, paper (https://)",
-            url_problem,
+            check_field("sources", item=True),
             True,
         )
 

@@ -31,13 +31,13 @@ from filelock import FileLock, Timeout
 
 from ohm.files import replace_file
 
-from . import vocabulary
-from .load import LoadedCatalogue, _CatalogueLoader, display_name, parse_catalogue
+from . import fields, vocabulary
+from .door import OpenedCatalogue, open_text
+from .load import LoadedCatalogue, _CatalogueLoader, display_name
 from .problems import Problem
-from .validate import validate
 
 # Short lists of simple words read best on one line: `modalities: [text, image]`.
-FLOW_LISTS = {"modalities", "parameters", "tasks", "languages", "imaging_modalities", "formats"}
+FLOW_LISTS = fields.flow_lists()
 
 LOCK_WAIT_SECONDS = 60  # how long to wait for another `ohm new` to finish
 WRAP_WIDTH = 100  # folded text is wrapped to this many characters per line, like the file's own
@@ -285,14 +285,19 @@ def _insert_into_empty_list(text: str, node: yaml.SequenceNode, body: list[str],
 # --- Checking and writing ------------------------------------------------------------
 
 
-def add_entry(path: Path, entry: dict[str, Any], write: bool = True) -> Insertion:
-    """Insert `entry` into the catalogue at `path`, validated; raises ScaffoldError if it cannot be."""
+def add_entry(
+    path: Path, entry: dict[str, Any], write: bool = True, opened: OpenedCatalogue | None = None
+) -> Insertion:
+    """Insert `entry` into the catalogue at `path`, validated; raises ScaffoldError if it cannot be.
+
+    `opened` is the catalogue as the caller opened it earlier: used if the file still reads the same.
+    """
     if not write:
-        return _insert(path, entry, write)
+        return _insert(path, entry, write, opened)
     lock = FileLock(lock_file(path), timeout=LOCK_WAIT_SECONDS)
     try:
         with lock:
-            return _insert(path, entry, write)
+            return _insert(path, entry, write, opened)
     except Timeout as error:
         raise ScaffoldError(
             f"another command has been changing {display_name(path)} for {LOCK_WAIT_SECONDS} s "
@@ -306,12 +311,13 @@ def lock_file(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def _insert(path: Path, entry: dict[str, Any], write: bool) -> Insertion:
+def _insert(path: Path, entry: dict[str, Any], write: bool, opened: OpenedCatalogue | None) -> Insertion:
     name = display_name(path)
     raw = _read(path, name)
     text = raw.decode("utf-8")
-    current = parse_catalogue(text, LoadedCatalogue(file=name))
-    existing = validate(current)
+    if opened is None or opened.document.text != text:
+        opened = open_text(text, name)
+    current, existing = opened.document, opened.problems
     already = ScaffoldError(f"{name} already has problems; fix them first, then add the entry", existing)
     if (
         current.problems
@@ -356,8 +362,8 @@ def _read(path: Path, name: str) -> bytes:
 
 def _check(insertion: Insertion, old_data: dict[str, Any], entry: dict[str, Any], name: str) -> None:
     """The new text must be valid and read back as the old data plus exactly this entry."""
-    loaded = parse_catalogue(insertion.text, LoadedCatalogue(file=name))
-    problems = validate(loaded)
+    opened = open_text(insertion.text, name)
+    loaded, problems = opened.document, opened.problems
     if problems:
         # Line numbers would point into a file that was never written: name entry and field only.
         unplaced = [Problem(p.file, None, p.entry, p.field, p.message) for p in problems]

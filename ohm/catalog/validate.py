@@ -140,6 +140,23 @@ _TYPE_WORDS = {
 }
 
 
+def value_problem(node: dict[str, Any], value: Any) -> str | None:
+    """What is wrong with `value` for a part of the schema (a field's sub-schema), worded as
+    validation words it; None when nothing is. The interview of `ohm new` checks answers with it."""
+    validator = _part_validator(json.dumps(node, sort_keys=True))
+    error = next(validator.iter_errors(value), None)
+    if error is None:
+        return None
+    return next((message for _, message in _reword(error)), error.message)
+
+
+@cache
+def _part_validator(node_json: str) -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    part = {**json.loads(node_json), "$defs": schema["$defs"]}
+    return jsonschema.validators.validator_for(schema)(part, format_checker=_format_checker(frozenset()))
+
+
 def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
     """Turn one schema error into (path, message) pairs a person can act on."""
     path = tuple(error.absolute_path)

@@ -68,7 +68,7 @@ def _model_schema() -> dict[str, Any]:
     return _definitions()["model"]
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
     """Follow a local `$ref`, keeping the referring node's own description."""
     if "$ref" in node:
         target = _definitions()[node["$ref"].rsplit("/", 1)[1]]
@@ -77,7 +77,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _choices_of(node: dict[str, Any]) -> tuple[Choice, ...]:
-    node = _resolve(node)
+    node = resolve(node)
     if "oneOf" in node:
         return tuple(Choice(o["const"], o["title"], o["description"]) for o in node["oneOf"])
     if "enum" in node:
@@ -94,7 +94,7 @@ def model_fields() -> tuple[Field, ...]:
     required = set(model["required"])
     trained = set(model["allOf"][0]["then"]["required"])
     return tuple(
-        Field(name, _resolve(node).get("description", ""), name in required, name in trained)
+        Field(name, resolve(node).get("description", ""), name in required, name in trained)
         for name, node in model["properties"].items()
     )
 
@@ -151,14 +151,14 @@ def kinds_without_weights() -> list[str]:
 
 
 def _allows(node: dict[str, Any], value: str) -> bool:
-    node = _resolve(node)
+    node = resolve(node)
     options = node.get("anyOf", []) + node.get("oneOf", [])
     return node.get("const") == value or any(_allows(option, value) for option in options)
 
 
 def _default_for(node: dict[str, Any]) -> Any:
     """What to write where nothing is known: unknown, none-known, or a mapping of those."""
-    node = _resolve(node)
+    node = resolve(node)
     for value in (UNKNOWN, "none-known"):
         if _allows(node, value):
             return value

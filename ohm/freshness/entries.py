@@ -2,18 +2,19 @@
 
 An entry names a licence per artefact (`licenses: {weights, code, training_data}`),
 an `access` level, `verified_revision` and `variants`. Every read of an entry goes
-through `entry_facts`, so the rest of the stage works on these few facts only.
+through `entry_facts`, over the typed model, so the rest of the stage works on
+these few facts only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ohm.catalog.load import load_catalogue
+from ohm.catalog import open_catalogue
+from ohm.catalog.catalogue import Model
 from ohm.catalog.problems import Problem
-from ohm.catalog.validate import validate
 
 
 @dataclass(frozen=True)
@@ -44,53 +45,43 @@ class Entry:
     code_licence: Licence | None
 
 
-def entry_facts(entry: dict[str, Any]) -> Entry:
-    links = entry.get("links", {})
-    licences = entry.get("licenses", {})
+def entry_facts(model: Model) -> Entry:
+    links = {link.kind: link.url for link in model.links}
+    licences = {artefact.artefact: artefact.id for artefact in model.licenses}
     weights = _licence("licenses.weights", licences.get("weights"))
-    code = _licence("licenses.code", licences.get("code"))
     card = Card("links.model_card", links["model_card"], weights) if "model_card" in links else None
     return Entry(
-        id=entry["id"],
-        name=entry["name"],
-        verified=str(entry["verified"]),
-        verified_revision=_text(entry.get("verified_revision")),
-        access=entry.get("access"),
+        id=model.id,
+        name=model.name,
+        verified=model.verified,
+        verified_revision=model.verified_revision or None,
+        access=model.access,
         card=card,
-        variant_cards=tuple(_variant_cards(entry, weights)),
+        variant_cards=tuple(
+            Card(
+                f"variants[{variant.name}].model_card",
+                variant.model_card,
+                _licence(f"variants[{variant.name}].license", variant.license_id) or weights,
+            )
+            for variant in model.variants
+            if variant.model_card
+        ),
         repository=links.get("repository"),
-        code_licence=code,
+        code_licence=_licence("licenses.code", licences.get("code")),
     )
 
 
-def _licence(field: str, value: Any) -> Licence | None:
-    if isinstance(value, dict) and value.get("id"):
-        return Licence(field, str(value["id"]))
-    if isinstance(value, str) and value:  # a variant names its licence id directly
-        return Licence(field, value)
-    return None
+def _licence(field: str, licence_id: str | None) -> Licence | None:
+    return Licence(field, licence_id) if licence_id else None
 
 
-def _variant_cards(entry: dict[str, Any], weights: Licence | None) -> list[Card]:
-    cards = []
-    for variant in entry.get("variants") or []:
-        if not isinstance(variant, dict) or not variant.get("model_card"):
-            continue
-        field = f"variants[{variant.get('name', len(cards))}]"
-        # A variant without a licence of its own has the entry's weights licence.
-        licence = _licence(f"{field}.license", variant.get("license")) or weights
-        cards.append(Card(f"{field}.model_card", variant["model_card"], licence))
-    return cards
+def read_entries(path: Path, allowed_hosts: Iterable[str] = ()) -> tuple[list[Entry], list[Problem]]:
+    """Every entry of a valid catalogue (or its problems), in file order.
 
-
-def _text(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
-
-
-def read_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
-    """Every entry of a valid catalogue (or its problems), in file order."""
-    loaded = load_catalogue(path)
-    problems = validate(loaded)
-    if problems:
-        return [], problems
-    return [entry_facts(entry) for entry in loaded.data["models"]], []
+    `allowed_hosts` may be named in links although they are internal (a test server).
+    """
+    opened = open_catalogue(path, allowed_hosts)
+    if not opened.ok:
+        return [], opened.problems
+    in_file_order = sorted(opened.catalogue.models, key=lambda model: model.line or 0)
+    return [entry_facts(model) for model in in_file_order], []

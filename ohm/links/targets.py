@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ohm.catalog.load import LoadedCatalogue, load_catalogue
-from ohm.catalog.problems import Path as DataPath
+from ohm.catalog import open_catalogue
+from ohm.catalog.catalogue import Place
 from ohm.catalog.problems import Problem
-from ohm.catalog.validate import validate
 
 
 @dataclass(frozen=True, order=True)
@@ -30,37 +28,25 @@ def catalogue_links(
 
     `allowed_hosts` may be named in links although they are internal (a test server).
     """
-    loaded = load_catalogue(path)
-    problems = validate(loaded, allowed_hosts)
-    if problems:
-        return {}, problems
+    opened = open_catalogue(path, allowed_hosts)
+    if not opened.ok:
+        return {}, opened.problems
+    catalogue = opened.catalogue
     if only_entries is not None:
-        known = {model["id"] for model in loaded.data["models"]}
-        unknown = sorted(only_entries - known)
+        unknown = sorted(only_entries - {model.id for model in catalogue.models})
         if unknown:
-            return {}, [Problem(loaded.file, None, entry, None, "no model with this id") for entry in unknown]
+            return {}, [Problem(opened.file, None, entry, None, "no model with this id") for entry in unknown]
+    places: list[tuple[Place, str | None]] = (
+        [] if only_entries is not None else [(place, None) for place in catalogue.urls]
+    )
+    places += [
+        (place, model.name)
+        for model in catalogue.models
+        if only_entries is None or model.id in only_entries
+        for place in model.urls
+    ]
     links: dict[str, list[Occurrence]] = {}
-    for data_path, url in _urls(loaded.data):
-        occurrence = _occurrence(loaded, data_path)
-        if only_entries is None or (data_path[0] == "models" and occurrence.entry in only_entries):
-            links.setdefault(url, []).append(occurrence)
+    # In file order, as a reader of the file meets them.
+    for place, name in sorted(places, key=lambda item: item[0].line or 0):
+        links.setdefault(place.url, []).append(Occurrence(place.entry, place.field, place.line, name))
     return links, []
-
-
-def _urls(data: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _urls(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _urls(value, (*path, index))
-    elif isinstance(data, str) and data.startswith(("https://", "http://")):
-        yield path, data
-
-
-def _occurrence(loaded: LoadedCatalogue, path: DataPath) -> Occurrence:
-    entry, field_name, line = loaded.locate(path)
-    name = None
-    if path[0] == "models":
-        name = loaded.data["models"][path[1]].get("name")
-    return Occurrence(entry or "catalogue", field_name or "", line, name)

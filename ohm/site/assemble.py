@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ohm.catalog import Problem, read_catalogue
+from ohm.catalog import Problem, open_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.freshness.report import FreshnessError
 from ohm.freshness.site import SiteFreshness, read_site_freshness
@@ -135,7 +135,7 @@ class Site:
 
 def assemble(options: SiteOptions) -> Site:
     """The site of `options`; SiteError (with every problem) if the catalogue or a file cannot make one."""
-    catalogue = open_catalogue(options)
+    catalogue = _catalogue(options)
     freshness = _freshness(options)
     edit_uri = site_edit_uri(options.repo_url, options.edit_uri)
     repository = Repository.from_site_config(options.repo_url, edit_uri)
@@ -160,16 +160,16 @@ def assemble(options: SiteOptions) -> Site:
     )
 
 
-def open_catalogue(options: SiteOptions) -> Catalogue:
+def _catalogue(options: SiteOptions) -> Catalogue:
     """The validated catalogue of `options`: the site's one way to it."""
     try:
-        catalogue, problems = read_catalogue(options.path(options.catalogue), options.allowed_hosts())
+        opened = open_catalogue(options.path(options.catalogue), options.allowed_hosts())
     except (OSError, UnicodeError) as error:
         raise SiteError(f"cannot read the catalogue: {error}") from None
-    if problems:
-        raise SiteError(f"{len(problems)} problem(s) in the catalogue; the site was not built.", problems)
-    assert catalogue is not None
-    return catalogue
+    if not opened.ok:
+        count = len(opened.problems)
+        raise SiteError(f"{count} problem(s) in the catalogue; the site was not built.", opened.problems)
+    return opened.catalogue
 
 
 def _freshness(options: SiteOptions) -> SiteFreshness | None:

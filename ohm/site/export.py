@@ -24,8 +24,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ohm.catalog import vocabulary
-from ohm.catalog.catalogue import LINK_LABELS, Catalogue, Model
+from ohm.catalog import fields, vocabulary
+from ohm.catalog.catalogue import LINK_LABELS, Catalogue, Model, Variant
 from ohm.files import replace_file
 
 from .field_reference import field_reference_markdown
@@ -38,6 +38,13 @@ SCHEMA_VERSION = 2
 
 LIST_SEPARATOR = "; "
 
+# Fields of a mapping that models.csv writes as one column per part.
+CSV_FLATTENED = {
+    "licenses": [f"{artefact}_license" for artefact in vocabulary.artefacts()],
+    "deployment": list(vocabulary.deployment_fields()),
+    "links": list(LINK_LABELS),
+}
+
 # models.csv: one column per field, nested fields flattened, in this fixed order.
 CSV_COLUMNS = [
     "id",
@@ -48,7 +55,7 @@ CSV_COLUMNS = [
     "kind",
     "modalities",
     "tasks",
-    *(f"{artefact}_license" for artefact in vocabulary.artefacts()),
+    *CSV_FLATTENED["licenses"],
     "commercial_use",
     "commercial_use_note",
     "access",
@@ -62,7 +69,7 @@ CSV_COLUMNS = [
     "evidence_level",
     "evaluations",
     "regulatory",
-    *vocabulary.deployment_fields(),
+    *CSV_FLATTENED["deployment"],
     "base_model",
     "superseded_by",
     "languages",
@@ -70,7 +77,7 @@ CSV_COLUMNS = [
     "anatomy",
     "verified",
     "verified_revision",
-    *LINK_LABELS,
+    *CSV_FLATTENED["links"],
     "description",
     "use_cases",
     "caveats",
@@ -112,55 +119,50 @@ def _or_unknown(items: tuple[Any, ...] | None, record: Any = None) -> list[Any] 
     return [record(item) if record else item for item in items]
 
 
-def model_record(model: Model) -> dict[str, Any]:
-    trained = model.kind not in vocabulary.kinds_without_weights()
+def _variant_record(variant: Variant) -> dict[str, Any]:
     return {
-        "id": model.id,
-        "name": model.name,
-        "developer": model.developer,
-        "category": model.category,
-        "subcategory": model.subcategory,
-        "kind": model.kind,
-        "modalities": list(model.modalities),
-        "tasks": [task.id for task in model.tasks],
-        "description": model.description,
-        "use_cases": list(model.use_cases),
-        "intended_users": _or_unknown(model.intended_users),
-        "out_of_scope": _or_unknown(model.out_of_scope),
-        "links": {link.kind: link.url for link in model.links},
-        "licenses": {artefact: _artefact_licence(model, artefact) for artefact in vocabulary.artefacts()},
-        "commercial_use": model.commercial_use,
-        "commercial_use_note": model.commercial_use_note,
-        "access": model.access,
-        "access_note": model.access_note,
-        "parameters": list(model.parameters),
-        "variants": [
-            {
-                "name": v.name,
-                "parameters": v.parameters,
-                "license": _licence(v.license) or {"id": v.license_id, "name": "Unknown", "url": None},
-                "model_card": v.model_card,
-                "note": v.note,
-            }
-            for v in model.variants
-        ],
-        "training_data": _or_unknown(model.training_data, asdict) if trained else None,
-        "phi_exposure": model.phi_exposure,
-        "evaluations": _or_unknown(model.evaluations, asdict),
-        "evidence_level": model.evidence_level,
-        "regulatory": [asdict(item) for item in model.regulatory] or "none-known",
-        "deployment": {**asdict(model.deployment), "formats": _or_unknown(_formats(model))},
-        "base_model": model.base_model,
-        "superseded_by": model.superseded_by,
-        "languages": _or_unknown(model.languages),
-        "imaging_modalities": list(model.imaging_modalities),
-        "anatomy": list(model.anatomy),
-        "caveats": list(model.caveats),
-        "verified": model.verified,
-        "verified_revision": model.verified_revision,
-        "sources": list(model.sources),
-        "page": model_page_url(model.id),
+        "name": variant.name,
+        "parameters": variant.parameters,
+        "license": _licence(variant.license) or {"id": variant.license_id, "name": "Unknown", "url": None},
+        "model_card": variant.model_card,
+        "note": variant.note,
     }
+
+
+# How a record writes a field that is not simply the model's value (tuples become lists).
+RECORDED_AS: dict[str, Callable[[Model], Any]] = {
+    "tasks": lambda model: [task.id for task in model.tasks],
+    "intended_users": lambda model: _or_unknown(model.intended_users),
+    "out_of_scope": lambda model: _or_unknown(model.out_of_scope),
+    "links": lambda model: {link.kind: link.url for link in model.links},
+    "licenses": lambda model: {
+        artefact: _artefact_licence(model, artefact) for artefact in vocabulary.artefacts()
+    },
+    "variants": lambda model: [_variant_record(variant) for variant in model.variants],
+    "training_data": lambda model: (
+        _or_unknown(model.training_data, asdict)
+        if model.kind not in vocabulary.kinds_without_weights()
+        else None
+    ),
+    "evaluations": lambda model: _or_unknown(model.evaluations, asdict),
+    "regulatory": lambda model: [asdict(item) for item in model.regulatory] or "none-known",
+    "deployment": lambda model: {**asdict(model.deployment), "formats": _or_unknown(_formats(model))},
+    "languages": lambda model: _or_unknown(model.languages),
+}
+
+
+def _as_is(name: str) -> Callable[[Model], Any]:
+    def value(model: Model) -> Any:
+        given = getattr(model, name)
+        return list(given) if isinstance(given, tuple) else given
+
+    return value
+
+
+def model_record(model: Model) -> dict[str, Any]:
+    """Every field of the model (fields.exported_fields), then the address of its page."""
+    record = {name: RECORDED_AS.get(name, _as_is(name))(model) for name in fields.exported_fields()}
+    return {**record, "page": model_page_url(model.id)}
 
 
 def catalogue_json(catalogue: Catalogue) -> str:

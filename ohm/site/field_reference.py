@@ -6,36 +6,10 @@ markers below; a test fails when the committed reference is out of date.
 
 from __future__ import annotations
 
-from ohm.catalog import vocabulary
+from ohm.catalog import fields, vocabulary
 
 # Field of an entry -> the option of `ohm new` that fills it.
-FIELD_OPTIONS = {
-    "id": "--id",
-    "name": "--name",
-    "developer": "--developer",
-    "category": "--category",
-    "subcategory": "--subcategory",
-    "kind": "--kind",
-    "modalities": "--modality",
-    "description": "--description",
-    "use_cases": "--use-case",
-    "tasks": "--task",
-    "links": "--model-card/--repository/--homepage/--docs/--paper",
-    **{
-        f"licenses.{artefact}": f"--{artefact.replace('_', '-')}-license"
-        for artefact in vocabulary.artefacts()
-    },
-    "commercial_use": "--commercial-use",
-    "commercial_use_note": "--commercial-use-note",
-    "access": "--access",
-    "access_note": "--access-note",
-    "parameters": "--parameters",
-    "phi_exposure": "--phi-exposure",
-    "evidence_level": "--evidence-level",
-    "caveats": "--caveat",
-    "verified": "--verified",
-    "sources": "--source",
-}
+FIELD_OPTIONS = fields.field_options()
 
 
 def _required(field: vocabulary.Field) -> str:
