@@ -30,7 +30,7 @@ from ohm.site.pages import PAGE_OF_SECTION, address, address_taken_by_generated_
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_LABELS, commercial_use_of
 from .load import LoadedCatalogue
-from .problems import Path, Problem
+from .problems import Path, Problem, excerpt
 from .text import plain_line_problem, plain_text_problem, same_name_key, single_line_problem
 from .urls import url_problem
 
@@ -46,8 +46,10 @@ def validate(loaded: LoadedCatalogue, allowed_hosts: Iterable[str] = ()) -> list
     """
     problems = set(loaded.problems)
     if loaded.data is not None:
-        problems.update(schema_problems(loaded, frozenset(allowed_hosts)))
-        problems.update(semantic_problems(loaded))
+        # A value the loader refused (a number too long, .nan) is left empty: reported once, not again here.
+        refused = {loaded.locate(path)[:2] for path in loaded.refused}
+        later = [*schema_problems(loaded, frozenset(allowed_hosts)), *semantic_problems(loaded)]
+        problems.update(p for p in later if (p.entry, p.field) not in refused)
     return sorted(problems, key=lambda p: (p.line or 0, p.entry or "", p.field or "", p.message))
 
 
@@ -57,12 +59,33 @@ def validate(loaded: LoadedCatalogue, allowed_hosts: Iterable[str] = ()) -> list
 
 def custom_formats(allowed_hosts: frozenset[str] = frozenset()) -> dict[str, Callable[[str], str | None]]:
     """The schema's own formats: name -> the function that says what is wrong with a value."""
-    return {
+    formats = {
         "https-url": lambda url: url_problem(url, allowed_hosts),
         "plain-text": plain_text_problem,
         "plain-line": plain_line_problem,
         "single-line": single_line_problem,
     }
+    return {name: _within_length(problem_of) for name, problem_of in formats.items()}
+
+
+@cache
+def longest_text() -> int:
+    """The largest maxLength in the schema: no field may hold more characters than this."""
+    found, stack = 0, [vocabulary.schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found = max(found, node.get("maxLength", 0))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _within_length(problem_of: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """`problem_of` for text no field may hold is not asked: maxLength reports that text,
+    so no rule spends time on a megabyte that is refused anyway."""
+    return lambda text: None if len(text) > longest_text() else problem_of(text)
 
 
 CUSTOM_FORMATS = frozenset(custom_formats())
@@ -166,9 +189,12 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
     elif keyword in {"anyOf", "oneOf"}:
         # A list or mapping went down the structured branch: its own errors say more.
         deeper = [e for e in error.context or () if len(e.absolute_path) > len(path)]
+        out_of_range = [e for e in error.context or () if e.validator in _RANGE_WORDS]
         if deeper and isinstance(instance, list | dict):
             for sub_error in deeper:
                 yield from _reword(sub_error)
+        elif out_of_range:  # a number, but not one the field can hold
+            yield from _reword(out_of_range[0])
         else:
             yield path, schema.get("errorMessage", error.message)
     elif keyword == "type":
@@ -187,10 +213,20 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
         yield path, "must not be empty"
     elif keyword == "maxLength":
         yield path, f"is too long ({len(instance)} characters, at most {error.validator_value})"
+    elif keyword in _RANGE_WORDS:
+        yield path, f"must be {_RANGE_WORDS[keyword]} {error.validator_value} (got {_show(instance)})"
     elif keyword == "uniqueItems":
         yield path, "lists the same item twice"
     else:
         yield path, error.message
+
+
+_RANGE_WORDS = {
+    "minimum": "at least",
+    "exclusiveMinimum": "more than",
+    "maximum": "at most",
+    "exclusiveMaximum": "less than",
+}
 
 
 def _is_model(path: Path) -> bool:
@@ -229,7 +265,7 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    return repr(excerpt(value)) if isinstance(value, str) else excerpt(repr(value))
 
 
 def _did_you_mean(word: object, choices: Iterable[object]) -> str:
@@ -394,14 +430,20 @@ def check_licenses_are_declared(loaded: LoadedCatalogue, report: Report) -> None
     declared = _licence_commercial_use(loaded.data)
     for i, model in _entries(loaded.data, "models"):
         for path, licence_id in _licence_references(model):
-            allowed = UNDECLARED_LICENCE_IDS if path[0] == "licenses" else {vocabulary.UNKNOWN}
-            if licence_id not in declared and licence_id not in allowed:
+            of_artefact = path[0] == "licenses"
+            allowed = UNDECLARED_LICENCE_IDS if of_artefact else {vocabulary.UNKNOWN}
+            if licence_id == "mixed" and not of_artefact:
+                report(
+                    ("models", i, *path),
+                    "mixed is for an artefact under licenses; a variant names its own licence, or unknown",
+                )
+            elif licence_id not in declared and licence_id not in allowed:
                 report(
                     ("models", i, *path),
                     f"unknown licence {licence_id!r}; declare it under licenses first"
                     + _did_you_mean(licence_id, declared),
                 )
-            if licence_id == "mixed" and not _text(model["licenses"][path[1]], "note"):
+            elif licence_id == "mixed" and not _text(model["licenses"][path[1]], "note"):
                 report(("models", i, *path[:2], "note"), "required with mixed: say which terms apply")
 
 
