@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import pty
 import signal
@@ -29,11 +30,12 @@ from filelock import FileLock
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import display_name, load_catalogue
 from ohm.catalog.scaffold import lock_file
+from ohm.catalog.text import plain_text_problem
 from ohm.catalog.urls import url_problem
 from ohm.cli import main as ohm
 from ohm.site.export import catalogue_csv, catalogue_json
 
-from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
+from .conftest import FIXTURES, MINIMAL_CATALOGUE, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
 from .test_validate import expected_messages
 
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.yaml"))
@@ -94,7 +96,50 @@ def test_there_is_a_fixture_for_each_defect_class_of_catalogue_data():
         # look-alike names
         "look-alike-name-nbsp", "look-alike-name-cyrillic", "look-alike-name-zero-width", "look-alike-name-rlo",
         "mixed-script-name",
+        # numbers: not finite, out of range, too long to read
+        "gpu-memory-nan", "gpu-memory-infinite", "gpu-memory-overflow", "gpu-memory-too-large",
+        "gpu-memory-long-integer", "integer-past-python-limit", "parameters-too-long",
+        # licences and lineage
+        "variant-licence-mixed", "lineage-cycle", "superseded-cycle", "superseded-by-none",
+        # ids that would replace hand-written pages
+        "category-about", "category-contributing",
     } <= names  # fmt: skip
+
+
+@pytest.mark.timeout(60)
+def test_a_field_full_of_unclosed_tags_is_checked_in_linear_time(tmp_path: Path, capsys):
+    # The old tag pattern scanned to the end from every "<": 2 MB took about 11 minutes.
+    field = "<a" * 1_000_000
+    assert plain_text_problem(field) is None
+    assert plain_text_problem(field + ">") == (
+        "must be plain text: HTML like '<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<…' "
+        "is not allowed"
+    )
+    text = MINIMAL_CATALOGUE.read_text(encoding="utf-8")
+    path = tmp_path / "models.yaml"
+    path.write_text(text.replace("description: Transcribes speech.", f"description: '{field}'"))
+    assert ohm(["validate", "--catalogue", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:23: example-asr: description: is too long (2000000 characters, at most 1000)",
+        "1 problem(s) found; nothing was written.",
+    ]
+
+
+def test_every_export_is_strict_json(capsys):
+    for catalogue in (SMALL_CATALOGUE, MINIMAL_CATALOGUE, ROOT / "data" / "models.yaml"):
+        assert ohm(["export", "json", "--catalogue", str(catalogue)]) == 0
+        json.loads(capsys.readouterr().out, parse_constant=_not_json)
+
+
+def _not_json(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")
+
+
+def test_an_export_never_writes_nan_or_infinity():
+    data = load_catalogue(MINIMAL_CATALOGUE).data
+    data["models"][0]["deployment"]["min_gpu_memory_gb"] = float("nan")  # past validation, by a bug
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        catalogue_json(build_catalogue(data))
 
 
 def test_problem_lines_are_one_physical_line_each_with_no_escape_codes(capsys):

@@ -14,6 +14,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ohm.site.pages import DOCS_FOLDER
+
 from .catalogue import Catalogue, build_catalogue
 from .load import load_catalogue
 from .problems import Problem
@@ -21,7 +23,6 @@ from .validate import validate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "models.yaml"
-DOCS_FOLDER = PROJECT_ROOT / "docs"
 
 
 def protected_folders(catalogue: str | os.PathLike[str] = DEFAULT_CATALOGUE) -> dict[Path, str]:

@@ -25,7 +25,7 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
-from ohm.site.pages import PAGE_OF_SECTION, address, address_taken_by_generated_pages
+from ohm.site.pages import PAGE_OF_SECTION, address, reserved_addresses
 
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_LABELS, commercial_use_of
@@ -403,8 +403,9 @@ def check_every_task_has_a_model(loaded: LoadedCatalogue, report: Report) -> Non
 
 
 def _licence_commercial_use(data: Any) -> dict[str, str | None]:
+    """Each declared licence's verdict; None where it is not one of the verdicts (the schema says so)."""
     return {
-        licence["id"]: _text(licence, "commercial_use")
+        licence["id"]: use if (use := _text(licence, "commercial_use")) in COMMERCIAL_USE_LABELS else None
         for _, licence in _entries(data, "licenses")
         if _text(licence, "id")
     }
@@ -463,16 +464,69 @@ def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -
             )
 
 
+# The lineage fields: each names another entry (by id), an address, or one of the words its schema allows.
+LINEAGE_FIELDS = {"base_model": "is based on", "superseded_by": "is superseded by"}
+
+
+@cache
+def _words_allowed(field: str) -> frozenset[str]:
+    """The fixed words a model field takes besides ids and addresses (base_model: none, unknown)."""
+    definitions = vocabulary.schema()["$defs"]
+    options = definitions["model"]["properties"][field].get("anyOf", ())
+    resolved = (definitions[o["$ref"].rsplit("/", 1)[1]] if "$ref" in o else o for o in options)
+    return frozenset(option["const"] for option in resolved if "const" in option)
+
+
 def check_lineage_names_entries(loaded: LoadedCatalogue, report: Report) -> None:
     ids = {_text(model, "id") for _, model in _entries(loaded.data, "models")}
-    special = {"none", vocabulary.UNKNOWN}
     for i, model in _entries(loaded.data, "models"):
-        for field in ("base_model", "superseded_by"):
+        for field in LINEAGE_FIELDS:
             value = _text(model, field)
-            if value and value not in special and not value.startswith("https://") and value not in ids:
+            if value in _words_allowed(field) or (value or "").startswith("https://"):
+                continue
+            if value and value not in ids:
                 report(("models", i, field), f"no entry has the id {value!r}; give an entry id or a URL")
             if value and value == _text(model, "id"):
                 report(("models", i, field), "names the entry itself")
+
+
+def check_lineage_has_no_cycles(loaded: LoadedCatalogue, report: Report) -> None:
+    """A based on B based on A: each entry of the circle is told, with the whole circle."""
+    index: dict[str, int] = {}
+    for i, model in _entries(loaded.data, "models"):
+        if model_id := _text(model, "id"):
+            index.setdefault(model_id, i)
+    for field, verb in LINEAGE_FIELDS.items():
+        names = {
+            model_id: target
+            for model_id, i in index.items()
+            if (target := _text(loaded.data["models"][i], field)) in index and target != model_id
+        }
+        for circle in _circles(names):
+            for position, model_id in enumerate(circle):
+                turn = [*circle[position:], *circle[:position], model_id]
+                report(
+                    ("models", index[model_id], field),
+                    f"{verb} itself: {' -> '.join(turn)}; break the circle",
+                )
+
+
+def _circles(successor: dict[str, str]) -> list[list[str]]:
+    """Every circle in a graph where each node names at most one other, in linear time."""
+    done: set[str] = set()
+    circles = []
+    for start in successor:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in done and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = successor.get(node)
+        if node is not None and node in on_path:
+            circles.append(path[on_path[node] :])
+        done.update(path)
+    return circles
 
 
 def check_evaluation_sources_are_listed(loaded: LoadedCatalogue, report: Report) -> None:
@@ -498,16 +552,18 @@ def check_verified_date_is_not_in_the_future(loaded: LoadedCatalogue, report: Re
 
 
 def check_pages_do_not_collide(loaded: LoadedCatalogue, report: Report) -> None:
-    """An id must not give its page the address of a generated page (category `index`: the home page)."""
+    """An id must not give its page the address of another page (category `index`: the home page;
+    category `about`: the hand-written About page)."""
+    reserved = reserved_addresses()
     for section, page_of in PAGE_OF_SECTION.items():
         for i, item in _entries(loaded.data, section):
             entry_id = _text(item, "id")
-            taken_by = address_taken_by_generated_pages(section, entry_id) if entry_id else None
-            if taken_by:
+            page = address(page_of(entry_id)) if entry_id else None
+            if page in reserved:
                 report(
                     (section, i, "id"),
-                    f"{entry_id!r} is taken: its page would replace {taken_by} at "
-                    f"/{address(page_of(entry_id))}; choose another id",
+                    f"{entry_id!r} is taken: its page would replace {reserved[page]} at /{page}; "
+                    "choose another id",
                 )
 
 
@@ -521,6 +577,7 @@ SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_licenses_are_declared,
     check_restricted_use_is_explained,
     check_lineage_names_entries,
+    check_lineage_has_no_cycles,
     check_evaluation_sources_are_listed,
     check_verified_date_is_not_in_the_future,
 ]
