@@ -33,6 +33,8 @@ from ohm.catalog.scaffold import lock_file
 from ohm.catalog.text import plain_text_problem
 from ohm.catalog.urls import url_problem
 from ohm.cli import main as ohm
+from ohm.freshness.report import FreshnessError
+from ohm.freshness.site import read_site_freshness
 from ohm.site.export import catalogue_csv, catalogue_json
 
 from .conftest import FIXTURES, MINIMAL_CATALOGUE, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
@@ -491,3 +493,65 @@ def test_every_fixture_names_itself_in_its_first_line():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# ") and first.endswith("."), path.name
     assert display_name(HOSTILE[0]).startswith("tests/fixtures/hostile/")
+
+
+# --- A freshness file of the wrong shape ------------------------------------------------------------
+
+
+def freshness_file(**changes: object) -> dict[str, object]:
+    finding = {"kind": "archived", "field": "links.repository", "catalogue": "https://github.com/a/b",
+               "upstream": "archived", "since": "2026-11-20"}  # fmt: skip
+    document = {
+        "schema_version": 1,
+        "checked": "2026-11-25",
+        "thresholds": {"inactive_days": 365, "verification_days": 180},
+        "entries": {"example-asr": [finding]},
+    }
+    for key, value in changes.items():
+        if key in finding:
+            finding[key] = value
+        else:
+            document[key] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (freshness_file(thresholds={"inactive_days": 365}),
+         "thresholds: 'verification_days' is a required property"),
+        (freshness_file(thresholds=5), "thresholds: must be of type object"),
+        (freshness_file(thresholds={"inactive_days": "a year", "verification_days": 1}),
+         "thresholds.inactive_days: must be of type integer"),
+        (freshness_file(field=5), "entries.example-asr[0].field: must be of type string"),
+        (freshness_file(upstream={"a": 1}), "entries.example-asr[0].upstream: is not valid (anyOf)"),
+        (freshness_file(since="yesterday"), "entries.example-asr[0].since: must be a date written YYYY-MM-DD"),
+        (freshness_file(entries={"example-asr": {"kind": "archived"}}), "entries.example-asr: must be of type array"),
+    ],
+)  # fmt: skip
+def test_a_freshness_file_of_the_wrong_shape_is_one_line(tmp_path: Path, document, message):
+    path = tmp_path / "freshness.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(FreshnessError) as raised:
+        read_site_freshness(path)
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_freshness_file_nested_a_thousand_deep_is_one_line(tmp_path: Path):
+    path = tmp_path / "freshness.json"
+    text = json.dumps(freshness_file(upstream="DEEP")).replace('"DEEP"', "[" * 5000 + "]" * 5000)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FreshnessError) as raised:
+        read_site_freshness(path)
+    assert str(raised.value) == f"{path}: nested too deeply to be a freshness file"
+
+
+def test_the_build_stops_on_a_freshness_file_of_the_wrong_shape_with_one_line(tmp_path: Path):
+    project = make_project(tmp_path / "project", SMALL_CATALOGUE.read_text(encoding="utf-8"))
+    freshness = tmp_path / "freshness.json"
+    freshness.write_text(json.dumps(freshness_file(thresholds={})), encoding="utf-8")
+    result = run_mkdocs(project, site_dir=project / "site", env={"OHM_FRESHNESS": str(freshness)})
+    assert result.returncode != 0 and not (project / "site").exists()
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "freshness file:" in line]
+    assert line.endswith(f"{freshness}: thresholds: 'inactive_days' is a required property")
