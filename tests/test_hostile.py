@@ -19,6 +19,7 @@ import json
 import os
 import pty
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -272,6 +273,37 @@ def test_unwritable_places_get_one_line_and_exit_2(tmp_path: Path):
     for args, message in cases:
         result = run(*args, "--catalogue", str(SMALL_CATALOGUE))
         assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_export_replaces_only_regular_files(tmp_path: Path):
+    target = tmp_path / "target.json"
+    target.write_text("keep me")
+    (tmp_path / "link.json").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.json")
+    cases = {
+        tmp_path / "link.json": "a symbolic link",
+        tmp_path / "pipe.json": "a named pipe (FIFO)",
+        Path("/dev/null"): "a device",
+    }
+    for out, kind in cases.items():
+        result = run("export", "json", "--catalogue", str(SMALL_CATALOGUE), "--out", str(out))
+        assert (result.returncode, result.stderr) == (
+            2,
+            f"export: {out}: is {kind}, not a regular file; only regular files are replaced: give another name\n",
+        )
+    assert target.read_text() == "keep me"
+    assert (tmp_path / "link.json").is_symlink() and stat.S_ISFIFO((tmp_path / "pipe.json").lstat().st_mode)
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "pipe.json", "target.json"]
+
+
+def test_build_under_a_folder_that_cannot_be_written_is_one_line():
+    # /sys refuses new entries even to root, so this holds for every user.
+    result = run("build", "--site-dir", "/sys/ohm-site")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "build: cannot write /sys/ohm-site: Operation not permitted; nothing was built\n",
+    )
 
 
 def test_a_catalogue_that_is_a_folder_or_unreadable_gets_one_line_and_exit_2(tmp_path: Path):
