@@ -556,7 +556,7 @@ def freshness_file(**changes: object) -> dict[str, object]:
         (freshness_file(thresholds={"inactive_days": "a year", "verification_days": 1}),
          "thresholds.inactive_days: must be of type integer"),
         (freshness_file(field=5), "entries.example-asr[0].field: must be of type string"),
-        (freshness_file(upstream={"a": 1}), "entries.example-asr[0].upstream: is not valid (anyOf)"),
+        (freshness_file(upstream={"a": 1}), "entries.example-asr[0].upstream: must be of type null or string"),
         (freshness_file(since="yesterday"), "entries.example-asr[0].since: must be a date written YYYY-MM-DD"),
         (freshness_file(entries={"example-asr": {"kind": "archived"}}), "entries.example-asr: must be of type array"),
     ],

@@ -54,6 +54,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return error.message
     if error.validator == "type":
         return f"must be of type {error.validator_value}"
+    types = {e.validator_value for e in error.context or () if e.validator == "type"}
+    if error.validator == "anyOf" and types:
+        return f"must be of type {' or '.join(sorted(types))}"
     if error.validator in {"maxLength", "maximum", "minimum"}:
         return f"is out of range ({error.validator} {error.validator_value})"
     if error.validator == "pattern":
