@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ohm.catalog import load
+from ohm.catalog import load, vocabulary
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
 from ohm.catalog.validate import validate
 from ohm.site.export import catalogue_json
 
-from .conftest import MINIMAL_CATALOGUE
+from .conftest import MINIMAL_CATALOGUE, SMALL_CATALOGUE
 
 
 def parse(text: str) -> LoadedCatalogue:
@@ -245,7 +245,24 @@ FRAGMENTS = [
     "%YAML 1.1", "---", "...", "\t", "\ufeff", "\u2028", "\x85", "~", "null", "no", "on", "2026-13-45",
     "[" * 60 + "]" * 60, "{a: " * 60 + "}" * 60, "!", "!<tag:yaml.org,2002:str> x", "@", "`", "%",
     "<a" * 50, "https://127.0.0.1/", "javascript:alert(1)", "mixed", "none", "unknown", "about", "index",
+    "1", "true", "[]", "{}", "[[a]]", "[{a: 1}]", "{a: [1]}", "[1, [2]]", "[{id: [1], license: {}}]",
 ]  # fmt: skip
+# Fields an entry may have, so that a fragment also lands in fields the base catalogue leaves out.
+MODEL_FIELDS = [field.name for field in vocabulary.model_fields()]
+
+
+# Values of every shape, for each field of an entry in turn.
+SHAPES = ["1", "true", "~", ".nan", "[]", "{}", "[1]", "[[a]]", "[{a: 1}]", "{a: [1]}", "mixed", "none"]
+
+
+def every_field_of_every_shape(text: str) -> Iterator[str]:
+    """`text` with its first entry given each field in each shape, one at a time."""
+    lines = text.splitlines()
+    entry = next(i for i, line in enumerate(lines) if line.startswith("  - id: "))
+    for field in MODEL_FIELDS:
+        without = [line for line in lines if not line.startswith(f"    {field}:")]
+        for shape in SHAPES:
+            yield "\n".join([*without[: entry + 1], f"    {field}: {shape}", *without[entry + 1 :]]) + "\n"
 
 
 def hostile_variants(text: str, count: int, seed: int = 2026) -> Iterator[str]:
@@ -257,9 +274,14 @@ def hostile_variants(text: str, count: int, seed: int = 2026) -> Iterator[str]:
         for _ in range(rng.randint(1, 3)):
             at = rng.randrange(len(changed))
             fragment = rng.choice(FRAGMENTS)
-            how = rng.randrange(4)
+            how = rng.randrange(5)
             if how == 0 and ": " in changed[at]:  # a value
                 changed[at] = changed[at].split(": ", 1)[0] + ": " + fragment
+            elif how == 4:  # a field of an entry, which the base catalogue may leave out
+                entry = rng.choice(
+                    [i for i, line in enumerate(changed) if line.startswith("  - id: ")] or [at]
+                )
+                changed.insert(entry + 1, f"    {rng.choice(MODEL_FIELDS)}: {fragment}")
             elif how == 1:  # a line of its own
                 changed.insert(at, " " * rng.randrange(8) + fragment)
             elif how == 2:  # random bytes, read as Latin-1 so that every byte is a character
@@ -272,8 +294,13 @@ def hostile_variants(text: str, count: int, seed: int = 2026) -> Iterator[str]:
 
 @pytest.mark.timeout(300)
 def test_no_hostile_edit_makes_load_or_validate_raise(tmp_path: Path):
-    text = MINIMAL_CATALOGUE.read_text(encoding="utf-8")
-    for n, variant in enumerate(hostile_variants(text, 1500)):
+    minimal, small = (path.read_text(encoding="utf-8") for path in (MINIMAL_CATALOGUE, SMALL_CATALOGUE))
+    variants = [
+        *every_field_of_every_shape(small),
+        *hostile_variants(minimal, 1000),
+        *hostile_variants(small, 1000),
+    ]
+    for n, variant in enumerate(variants):
         path = tmp_path / "models.yaml"
         content = variant.encode("utf-8", "surrogatepass")
         if n % 10 == 0:  # now and then a byte that is not UTF-8

@@ -393,6 +393,7 @@ def check_every_task_has_a_model(loaded: LoadedCatalogue, report: Report) -> Non
         task
         for _, model in _entries(loaded.data, "models")
         for task in (model.get("tasks") if isinstance(model.get("tasks"), list) else ())
+        if isinstance(task, str)
     }
     for i, task in _entries(loaded.data, "tasks"):
         task_id = _text(task, "id")
@@ -454,6 +455,8 @@ def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -
         named = {licence_id for _, licence_id in _licence_references(model)}
         if _text(model, "commercial_use_note") or named - set(declared) - UNDECLARED_LICENCE_IDS:
             continue  # an undeclared licence is reported on its own
+        if not isinstance(model.get("variants", []), list):
+            continue  # the schema reports it
         use = commercial_use_of(model, declared)
         if "commercial_use" in model:
             report(("models", i, "commercial_use_note"), "required with commercial_use: say why it overrides")
