@@ -68,6 +68,9 @@ def build_command(args: argparse.Namespace) -> int:
             replace_folder(site_dir, build_into, mark=False)
     except BuildFailed as failure:
         return failure.returncode
+    except OutputFolderError as error:  # no temporary folder could be made beside the site folder
+        print(f"build: {printable(str(error))}; nothing was built", file=sys.stderr)
+        return 2
     return 0
 
 

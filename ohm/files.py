@@ -9,9 +9,11 @@ so a mistyped `--out` cannot delete the catalogue or the hand-written pages.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,12 +44,41 @@ class OutputFolderError(Exception):
     """The folder may not be written or replaced; the message says why, in one line."""
 
 
+class NotARegularFile(OSError):
+    """The path to write is a link, a folder, a FIFO, a device or a socket: not replaced."""
+
+
+_KINDS = {
+    stat.S_ISLNK: "a symbolic link",
+    stat.S_ISDIR: "a folder",
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a device",
+    stat.S_ISBLK: "a device",
+    stat.S_ISSOCK: "a socket",
+}
+
+
+def check_replaceable_file(path: Path) -> None:
+    """NotARegularFile unless `path` is missing or a regular file: renaming a new file over
+    a link would leave its target as it was, and over a device or a pipe would remove it."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    for is_kind, kind in _KINDS.items():
+        if is_kind(mode):
+            message = f"is {kind}, not a regular file; only regular files are replaced: give another name"
+            raise NotARegularFile(errno.EEXIST, message, str(path))
+
+
 def replace_file(path: Path, content: bytes) -> None:
     """Replace `path` with `content` in one step: a reader sees the old file or the new one, never half.
 
     An existing file keeps its permissions; a new one gets the usual ones (0666 less the umask).
+    Anything but a regular file at `path` is left alone: NotARegularFile.
     """
     path = Path(path)
+    check_replaceable_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

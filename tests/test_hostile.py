@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import pty
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -29,11 +31,14 @@ from filelock import FileLock
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import display_name, load_catalogue
 from ohm.catalog.scaffold import lock_file
+from ohm.catalog.text import plain_text_problem
 from ohm.catalog.urls import url_problem
 from ohm.cli import main as ohm
+from ohm.freshness.report import FreshnessError
+from ohm.freshness.site import read_site_freshness
 from ohm.site.export import catalogue_csv, catalogue_json
 
-from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs, run_ohm
+from .conftest import FIXTURES, MINIMAL_CATALOGUE, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs, run_ohm
 from .test_validate import expected_messages
 
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.yaml"))
@@ -94,7 +99,50 @@ def test_there_is_a_fixture_for_each_defect_class_of_catalogue_data():
         # look-alike names
         "look-alike-name-nbsp", "look-alike-name-cyrillic", "look-alike-name-zero-width", "look-alike-name-rlo",
         "mixed-script-name",
+        # numbers: not finite, out of range, too long to read
+        "gpu-memory-nan", "gpu-memory-infinite", "gpu-memory-overflow", "gpu-memory-too-large",
+        "gpu-memory-long-integer", "integer-past-python-limit", "parameters-too-long",
+        # licences and lineage
+        "variant-licence-mixed", "lineage-cycle", "superseded-cycle", "superseded-by-none",
+        # ids that would replace hand-written pages
+        "category-about", "category-contributing",
     } <= names  # fmt: skip
+
+
+@pytest.mark.timeout(60)
+def test_a_field_full_of_unclosed_tags_is_checked_in_linear_time(tmp_path: Path, capsys):
+    # The old tag pattern scanned to the end from every "<": 2 MB took about 11 minutes.
+    field = "<a" * 1_000_000
+    assert plain_text_problem(field) is None
+    assert plain_text_problem(field + ">") == (
+        "must be plain text: HTML like '<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<a<…' "
+        "is not allowed"
+    )
+    text = MINIMAL_CATALOGUE.read_text(encoding="utf-8")
+    path = tmp_path / "models.yaml"
+    path.write_text(text.replace("description: Transcribes speech.", f"description: '{field}'"))
+    assert ohm(["validate", "--catalogue", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:23: example-asr: description: is too long (2000000 characters, at most 1000)",
+        "1 problem(s) found; nothing was written.",
+    ]
+
+
+def test_every_export_is_strict_json(capsys):
+    for catalogue in (SMALL_CATALOGUE, MINIMAL_CATALOGUE, ROOT / "data" / "models.yaml"):
+        assert ohm(["export", "json", "--catalogue", str(catalogue)]) == 0
+        json.loads(capsys.readouterr().out, parse_constant=_not_json)
+
+
+def _not_json(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")
+
+
+def test_an_export_never_writes_nan_or_infinity():
+    data = load_catalogue(MINIMAL_CATALOGUE).data
+    data["models"][0]["deployment"]["min_gpu_memory_gb"] = float("nan")  # past validation, by a bug
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        catalogue_json(build_catalogue(data))
 
 
 def test_problem_lines_are_one_physical_line_each_with_no_escape_codes(capsys):
@@ -228,6 +276,37 @@ def test_unwritable_places_get_one_line_and_exit_2(tmp_path: Path):
     for args, message in cases:
         result = run(*args, "--catalogue", str(SMALL_CATALOGUE))
         assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_export_replaces_only_regular_files(tmp_path: Path):
+    target = tmp_path / "target.json"
+    target.write_text("keep me")
+    (tmp_path / "link.json").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.json")
+    cases = {
+        tmp_path / "link.json": "a symbolic link",
+        tmp_path / "pipe.json": "a named pipe (FIFO)",
+        Path("/dev/null"): "a device",
+    }
+    for out, kind in cases.items():
+        result = run("export", "json", "--catalogue", str(SMALL_CATALOGUE), "--out", str(out))
+        assert (result.returncode, result.stderr) == (
+            2,
+            f"export: {out}: is {kind}, not a regular file; only regular files are replaced: give another name\n",
+        )
+    assert target.read_text() == "keep me"
+    assert (tmp_path / "link.json").is_symlink() and stat.S_ISFIFO((tmp_path / "pipe.json").lstat().st_mode)
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "pipe.json", "target.json"]
+
+
+def test_build_under_a_folder_that_cannot_be_written_is_one_line():
+    # /sys refuses new entries even to root, so this holds for every user.
+    result = run("build", "--site-dir", "/sys/ohm-site")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "build: cannot write /sys/ohm-site: Operation not permitted; nothing was built\n",
+    )
 
 
 def test_a_catalogue_that_is_a_folder_or_unreadable_gets_one_line_and_exit_2(tmp_path: Path):
@@ -449,3 +528,65 @@ def test_every_fixture_names_itself_in_its_first_line():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# ") and first.endswith("."), path.name
     assert display_name(HOSTILE[0]).startswith("tests/fixtures/hostile/")
+
+
+# --- A freshness file of the wrong shape ------------------------------------------------------------
+
+
+def freshness_file(**changes: object) -> dict[str, object]:
+    finding = {"kind": "archived", "field": "links.repository", "catalogue": "https://github.com/a/b",
+               "upstream": "archived", "since": "2026-11-20"}  # fmt: skip
+    document = {
+        "schema_version": 1,
+        "checked": "2026-11-25",
+        "thresholds": {"inactive_days": 365, "verification_days": 180},
+        "entries": {"example-asr": [finding]},
+    }
+    for key, value in changes.items():
+        if key in finding:
+            finding[key] = value
+        else:
+            document[key] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (freshness_file(thresholds={"inactive_days": 365}),
+         "thresholds: 'verification_days' is a required property"),
+        (freshness_file(thresholds=5), "thresholds: must be of type object"),
+        (freshness_file(thresholds={"inactive_days": "a year", "verification_days": 1}),
+         "thresholds.inactive_days: must be of type integer"),
+        (freshness_file(field=5), "entries.example-asr[0].field: must be of type string"),
+        (freshness_file(upstream={"a": 1}), "entries.example-asr[0].upstream: must be of type null or string"),
+        (freshness_file(since="yesterday"), "entries.example-asr[0].since: must be a date written YYYY-MM-DD"),
+        (freshness_file(entries={"example-asr": {"kind": "archived"}}), "entries.example-asr: must be of type array"),
+    ],
+)  # fmt: skip
+def test_a_freshness_file_of_the_wrong_shape_is_one_line(tmp_path: Path, document, message):
+    path = tmp_path / "freshness.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(FreshnessError) as raised:
+        read_site_freshness(path)
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_freshness_file_nested_a_thousand_deep_is_one_line(tmp_path: Path):
+    path = tmp_path / "freshness.json"
+    text = json.dumps(freshness_file(upstream="DEEP")).replace('"DEEP"', "[" * 5000 + "]" * 5000)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FreshnessError) as raised:
+        read_site_freshness(path)
+    assert str(raised.value) == f"{path}: nested too deeply to be a freshness file"
+
+
+def test_the_build_stops_on_a_freshness_file_of_the_wrong_shape_with_one_line(tmp_path: Path):
+    project = make_project(tmp_path / "project", SMALL_CATALOGUE.read_text(encoding="utf-8"))
+    freshness = tmp_path / "freshness.json"
+    freshness.write_text(json.dumps(freshness_file(thresholds={})), encoding="utf-8")
+    result = run_mkdocs(project, site_dir=project / "site", env={"OHM_FRESHNESS": str(freshness)})
+    assert result.returncode != 0 and not (project / "site").exists()
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "freshness file:" in line]
+    assert line.endswith(f"{freshness}: thresholds: 'inactive_days' is a required property")

@@ -311,3 +311,16 @@ def test_searching_for_each_payload_runs_no_script(browser_page, site_url):
         tab.keyboard.press("Escape")
     assert dialogs == []
     assert off_host == []
+
+
+def test_a_comparison_link_naming_objects_inherited_names_shows_no_model(browser_page, site_url):
+    tab, dialogs, off_host = browser_page
+    names = "__proto__,constructor,toString,hasOwnProperty,valueOf"
+    tab.goto(f"{site_url}/compare/?models={names}")
+    status = tab.locator(".ohm-side-status")
+    status.filter(has_text="Not in the catalogue").wait_for()
+    assert f"Not in the catalogue: {names.replace(',', ', ')}." in status.inner_text()
+    assert tab.locator(".ohm-side table").count() == 0
+    assert tab.locator("a[href*='undefined']").count() == 0
+    assert dialogs == []
+    assert off_host == []

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ohm.catalog import load
+from ohm.catalog import load, vocabulary
+from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import LoadedCatalogue, display_name, load_catalogue, parse_catalogue
+from ohm.catalog.validate import validate
+from ohm.site.export import catalogue_json
+
+from .conftest import MINIMAL_CATALOGUE, SMALL_CATALOGUE
 
 
 def parse(text: str) -> LoadedCatalogue:
@@ -202,3 +210,109 @@ def test_missing_and_non_utf8_files(tmp_path: Path):
     assert [str(p) for p in load_catalogue(encoded_surrogate).problems] == [
         f"{display_name(encoded_surrogate)}:2: not valid UTF-8 (byte 8): save the file as UTF-8"
     ]
+
+
+def test_numbers_that_are_not_finite_or_too_long_are_one_problem_each_and_left_empty():
+    loaded = parse("a: .nan\nb: -.inf\nc: 1.0e+400\nd: " + "7" * 5000 + "\ne: 12\n")
+    assert messages(loaded) == [
+        "c.yaml:1: a: must be a finite number (not .nan, .inf or too large to hold)",
+        "c.yaml:2: b: must be a finite number (not .nan, .inf or too large to hold)",
+        "c.yaml:3: c: must be a finite number (not .nan, .inf or too large to hold)",
+        "c.yaml:4: d: a number of 5,000 characters is not allowed (at most 40); put it in quotes if it is text",
+    ]
+    assert loaded.data == {"a": None, "b": None, "c": None, "d": None, "e": 12}
+    assert loaded.refused == {("a",), ("b",), ("c",), ("d",)}
+
+
+def test_a_value_that_cannot_be_read_as_its_tag_is_one_problem():
+    loaded = parse("a: !!int twelve\nb: !!bool maybe\nc: !!float ''\nd: !!map x\ne: !!seq y\n")
+    assert messages(loaded) == [
+        "c.yaml:1: a: 'twelve' cannot be read as !!int",
+        "c.yaml:2: b: 'maybe' cannot be read as !!bool",
+        "c.yaml:3: c: '' cannot be read as !!float",
+        "c.yaml:4: d: 'x' is a single value, not a list or mapping",
+        "c.yaml:5: e: 'y' is a single value, not a list or mapping",
+    ]
+    assert loaded.data == dict.fromkeys("abcde")
+
+
+# Bits of YAML a stranger's edit could hold: each is put in place of a value, a line or a key.
+FRAGMENTS = [
+    ".nan", "-.inf", "1e999", "9" * 4400, "0x" + "f" * 5000, "1:2:3:4:5", "!!int x", "!!float", "!!bool",
+    "!!map a", "!!seq a", "!!binary aGk=", "!!python/name:os.system", "!!timestamp 2020-01-01",
+    "&a [*a]", "*undefined", "<<: *a", "<<: 1", "<<: [1, 2]", "? [a]\n: b", "? {a: 1}\n: b", "{", "[", "]",
+    "- - - -", "a: b: c", '"\\ud800"', '"\\U0010ffff"', '"\\x1b[2J"', "'''", "|\n  text", ">-\n  folded",
+    "%YAML 1.1", "---", "...", "\t", "\ufeff", "\u2028", "\x85", "~", "null", "no", "on", "2026-13-45",
+    "[" * 60 + "]" * 60, "{a: " * 60 + "}" * 60, "!", "!<tag:yaml.org,2002:str> x", "@", "`", "%",
+    "<a" * 50, "https://127.0.0.1/", "javascript:alert(1)", "mixed", "none", "unknown", "about", "index",
+    "1", "true", "[]", "{}", "[[a]]", "[{a: 1}]", "{a: [1]}", "[1, [2]]", "[{id: [1], license: {}}]",
+]  # fmt: skip
+# Fields an entry may have, so that a fragment also lands in fields the base catalogue leaves out.
+MODEL_FIELDS = [field.name for field in vocabulary.model_fields()]
+
+
+# Values of every shape, for each field of an entry in turn.
+SHAPES = ["1", "true", "~", ".nan", "[]", "{}", "[1]", "[[a]]", "[{a: 1}]", "{a: [1]}", "mixed", "none"]
+
+
+def every_field_of_every_shape(text: str) -> Iterator[str]:
+    """`text` with its first entry given each field in each shape, one at a time."""
+    lines = text.splitlines()
+    entry = next(i for i, line in enumerate(lines) if line.startswith("  - id: "))
+    for field in MODEL_FIELDS:
+        without = [line for line in lines if not line.startswith(f"    {field}:")]
+        for shape in SHAPES:
+            yield "\n".join([*without[: entry + 1], f"    {field}: {shape}", *without[entry + 1 :]]) + "\n"
+
+
+def hostile_variants(text: str, count: int, seed: int = 2026) -> Iterator[str]:
+    """`count` variations of `text`, each with a fragment or random bytes put in at a random place."""
+    rng = random.Random(seed)
+    lines = text.splitlines()
+    for _ in range(count):
+        changed = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(changed))
+            fragment = rng.choice(FRAGMENTS)
+            how = rng.randrange(5)
+            if how == 0 and ": " in changed[at]:  # a value
+                changed[at] = changed[at].split(": ", 1)[0] + ": " + fragment
+            elif how == 4:  # a field of an entry, which the base catalogue may leave out
+                entry = rng.choice(
+                    [i for i, line in enumerate(changed) if line.startswith("  - id: ")] or [at]
+                )
+                changed.insert(entry + 1, f"    {rng.choice(MODEL_FIELDS)}: {fragment}")
+            elif how == 1:  # a line of its own
+                changed.insert(at, " " * rng.randrange(8) + fragment)
+            elif how == 2:  # random bytes, read as Latin-1 so that every byte is a character
+                noise = bytes(rng.randrange(256) for _ in range(rng.randint(1, 12))).decode("latin-1")
+                changed[at] = changed[at][: rng.randrange(len(changed[at]) + 1)] + noise
+            else:  # a line lost
+                del changed[at]
+        yield "\n".join(changed) + "\n"
+
+
+@pytest.mark.timeout(300)
+def test_no_hostile_edit_makes_load_or_validate_raise(tmp_path: Path):
+    minimal, small = (path.read_text(encoding="utf-8") for path in (MINIMAL_CATALOGUE, SMALL_CATALOGUE))
+    variants = [
+        *every_field_of_every_shape(small),
+        *hostile_variants(minimal, 1000),
+        *hostile_variants(small, 1000),
+    ]
+    for n, variant in enumerate(variants):
+        path = tmp_path / "models.yaml"
+        content = variant.encode("utf-8", "surrogatepass")
+        if n % 10 == 0:  # now and then a byte that is not UTF-8
+            content = content[: n % len(content)] + bytes([0x80 + n % 128]) + content[n % len(content) :]
+        path.write_bytes(content)
+        loaded = load_catalogue(path)
+        problems = validate(loaded)
+        assert all("\n" not in str(problem) for problem in problems), (n, variant)
+        if not problems:  # a harmless change: the export is strict JSON
+            document = catalogue_json(build_catalogue(loaded.data, loaded.lines))
+            json.loads(document, parse_constant=_refuse)
+
+
+def _refuse(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")

@@ -16,13 +16,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ohm.site.pages import DOCS_FOLDER
+
 from .catalogue import Catalogue
 from .door import OpenedCatalogue, open_catalogue, open_text
 from .problems import Problem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "models.yaml"
-DOCS_FOLDER = PROJECT_ROOT / "docs"
 
 
 def protected_folders(catalogue: str | os.PathLike[str] = DEFAULT_CATALOGUE) -> dict[Path, str]:

@@ -17,6 +17,7 @@ builds plain Python data while it checks:
 from __future__ import annotations
 
 import gc
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Path, Problem, format_field
+from .problems import Path, Problem, excerpt, format_field
 
 # A catalogue of 10,000 entries is about 10 MB; anything far bigger is a mistake
 # (or /dev/zero) and is not read further than this.
@@ -39,8 +40,15 @@ MAX_ALIAS_NODES = 200_000
 # A catalogue entry is about six levels deep; libyaml itself stops at 1,000.
 MAX_DEPTH = 50
 
+# A number is written in a few characters (24, 0.5, 1.0e+3). Longer ones are a mistake, and Python
+# refuses to read integers of more than 4,300 digits; each field's own range is in the schema.
+MAX_NUMBER_CHARACTERS = 40
+
+_YAML_TAG = "tag:yaml.org,2002:"
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "merge")
 }
@@ -91,6 +99,8 @@ class LoadedCatalogue:
     text: str | None = None  # the file's text, once it was read and decoded
     lines: dict[Path, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Values that could not be read (a number too long, .nan): reported, and left empty in `data`.
+    refused: set[Path] = field(default_factory=set)
 
     def line_of(self, path: Path) -> int | None:
         """Line of the closest part of `path` that exists in the file."""
@@ -194,6 +204,7 @@ def _parse(text: str, loaded: LoadedCatalogue) -> LoadedCatalogue:
             )
             return loaded
         loaded.data = data
+        loaded.refused = builder.refused
         loaded.problems.extend(loaded.problem(path, msg, line) for path, line, msg in builder.problems)
     except yaml.MarkedYAMLError as error:
         loaded.problems.append(_syntax_problem(loaded.file, error))
@@ -269,6 +280,7 @@ class _Builder:
         self.root = root
         self.lines = lines
         self.problems: list[tuple[Path, int, str]] = []
+        self.refused: set[Path] = set()
         self.tag_problems: list[tuple[int, str]] = []
         self.sizes: dict[int, int] = {}  # id(node) -> nodes it expands to, once built
         self.open: set[int] = set()  # nodes being built: meeting one again is a recursive alias
@@ -282,7 +294,7 @@ class _Builder:
             self.lines.setdefault(path, node.start_mark.line + 1)
             if node.tag == _STR:
                 return self._text(node, path)
-            return self._scalar(node)
+            return self._scalar(node, path)
         key = id(node)
         if key in self.open:
             raise _Unreadable(
@@ -323,12 +335,36 @@ class _Builder:
             return [build(item, (*path, index), depth) for index, item in enumerate(node.value)]
         return self._mapping(node, path, depth)
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        """A number, true/false or null; a value that cannot be one is a problem, and left empty."""
         if node.tag not in _STANDARD_TAGS:
             return self._unknown_tag(node)
         if node.tag == _MERGE:  # `<<` written as a value, not as a key
             return node.value
-        return self.loader.yaml_constructors[node.tag](self.loader, node)
+        problem = self._number_problem(node) if node.tag in _NUMBER_TAGS else None
+        if node.tag not in _SCALAR_TAGS:  # `!!map` or `!!seq` on a single value
+            problem = f"{excerpt(node.value)!r} is a single value, not a list or mapping"
+        value = None
+        if problem is None:
+            try:
+                value = self.loader.yaml_constructors[node.tag](self.loader, node)
+            except (ValueError, KeyError, IndexError, OverflowError):  # `!!int abc`, `!!bool maybe`
+                problem = f"{excerpt(node.value)!r} cannot be read as {node.tag.replace(_YAML_TAG, '!!')}"
+        if isinstance(value, float) and not math.isfinite(value):
+            problem, value = "must be a finite number (not .nan, .inf or too large to hold)", None
+        if problem:
+            self.problems.append((path, node.start_mark.line + 1, problem))
+            self.refused.add(path)
+        return value
+
+    @staticmethod
+    def _number_problem(node: ScalarNode) -> str | None:
+        if len(node.value) <= MAX_NUMBER_CHARACTERS:
+            return None
+        return (
+            f"a number of {len(node.value):,} characters is not allowed "
+            f"(at most {MAX_NUMBER_CHARACTERS}); put it in quotes if it is text"
+        )
 
     def _unknown_tag(self, node: Node) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -391,7 +427,8 @@ def _key_message(key_node: Node) -> str:
     if isinstance(key_node, MappingNode):
         return "keys must be text, not a mapping"
     what = _KEY_TYPE_WORDS.get(key_node.tag, "not text")
-    return f"keys must be text: {key_node.value!r} is read as {what}; put it in quotes if it is meant"
+    shown = excerpt(key_node.value)
+    return f"keys must be text: {shown!r} is read as {what}; put it in quotes if it is meant"
 
 
 def _alias_expansion(root: Node) -> int:

@@ -48,6 +48,11 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def excerpt(text: str, limit: int = 60) -> str:
+    """`text` cut to `limit` characters, so that a message quoting it stays short."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 def format_field(path: Path) -> str | None:
     """Render a path below an entry as `links.repository` or `use_cases[2]`."""
     text = ""

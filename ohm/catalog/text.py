@@ -25,7 +25,12 @@ from functools import cache
 
 from confusable_homoglyphs import confusables
 
-_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
+from .problems import excerpt
+
+# The start of an HTML tag (`<b`, `< /a`, `<!--`, `<?xml`); it is a tag if a `>` follows somewhere.
+# Searched in two steps, so that the time is linear in the text: a pattern `<...[^>]*>` would
+# scan to the end of the text from every `<` that is never closed.
+_TAG_START = re.compile(r"<\s*(?:/\s*)?[A-Za-z!?]")
 # C0 controls other than tab and line breaks, DEL, C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -45,9 +50,18 @@ def plain_text_problem(text: str) -> str | None:
         return f"must not contain control characters ({_code_points(found)})"
     if found := _BIDI_CONTROL.search(text):
         return f"must not contain bidirectional controls ({_code_points(found)}): they reorder the text"
-    if tag := _HTML_TAG.search(text):
-        return f"must be plain text: HTML like {tag.group(0)!r} is not allowed"
+    if tag := html_tag(text):
+        return f"must be plain text: HTML like {tag!r} is not allowed"
     return None
+
+
+def html_tag(text: str) -> str | None:
+    """The first HTML tag in `text` (cut short if it is long), or None."""
+    start = _TAG_START.search(text)
+    end = text.find(">", start.end()) if start else -1
+    if start is None or end == -1:
+        return None  # a later `<` has no `>` after it either
+    return excerpt(text[start.start() : end + 1])
 
 
 def plain_line_problem(text: str) -> str | None:

@@ -25,12 +25,12 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
-from ohm.site.pages import PAGE_OF_SECTION, address, address_taken_by_generated_pages
+from ohm.site.pages import PAGE_OF_SECTION, address, reserved_addresses
 
 from . import vocabulary
 from .catalogue import COMMERCIAL_USE_LABELS, commercial_use_of
 from .load import LoadedCatalogue
-from .problems import Path, Problem
+from .problems import Path, Problem, excerpt
 from .text import plain_line_problem, plain_text_problem, same_name_key, single_line_problem
 from .urls import url_problem
 
@@ -46,8 +46,10 @@ def validate(loaded: LoadedCatalogue, allowed_hosts: Iterable[str] = ()) -> list
     """
     problems = set(loaded.problems)
     if loaded.data is not None:
-        problems.update(schema_problems(loaded, frozenset(allowed_hosts)))
-        problems.update(semantic_problems(loaded))
+        # A value the loader refused (a number too long, .nan) is left empty: reported once, not again here.
+        refused = {loaded.locate(path)[:2] for path in loaded.refused}
+        later = [*schema_problems(loaded, frozenset(allowed_hosts)), *semantic_problems(loaded)]
+        problems.update(p for p in later if (p.entry, p.field) not in refused)
     return sorted(problems, key=lambda p: (p.line or 0, p.entry or "", p.field or "", p.message))
 
 
@@ -57,12 +59,33 @@ def validate(loaded: LoadedCatalogue, allowed_hosts: Iterable[str] = ()) -> list
 
 def custom_formats(allowed_hosts: frozenset[str] = frozenset()) -> dict[str, Callable[[str], str | None]]:
     """The schema's own formats: name -> the function that says what is wrong with a value."""
-    return {
+    formats = {
         "https-url": lambda url: url_problem(url, allowed_hosts),
         "plain-text": plain_text_problem,
         "plain-line": plain_line_problem,
         "single-line": single_line_problem,
     }
+    return {name: _within_length(problem_of) for name, problem_of in formats.items()}
+
+
+@cache
+def longest_text() -> int:
+    """The largest maxLength in the schema: no field may hold more characters than this."""
+    found, stack = 0, [vocabulary.schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found = max(found, node.get("maxLength", 0))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _within_length(problem_of: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """`problem_of` for text no field may hold is not asked: maxLength reports that text,
+    so no rule spends time on a megabyte that is refused anyway."""
+    return lambda text: None if len(text) > longest_text() else problem_of(text)
 
 
 CUSTOM_FORMATS = frozenset(custom_formats())
@@ -183,9 +206,12 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
     elif keyword in {"anyOf", "oneOf"}:
         # A list or mapping went down the structured branch: its own errors say more.
         deeper = [e for e in error.context or () if len(e.absolute_path) > len(path)]
+        out_of_range = [e for e in error.context or () if e.validator in _RANGE_WORDS]
         if deeper and isinstance(instance, list | dict):
             for sub_error in deeper:
                 yield from _reword(sub_error)
+        elif out_of_range:  # a number, but not one the field can hold
+            yield from _reword(out_of_range[0])
         else:
             yield path, schema.get("errorMessage", error.message)
     elif keyword == "type":
@@ -204,10 +230,20 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
         yield path, "must not be empty"
     elif keyword == "maxLength":
         yield path, f"is too long ({len(instance)} characters, at most {error.validator_value})"
+    elif keyword in _RANGE_WORDS:
+        yield path, f"must be {_RANGE_WORDS[keyword]} {error.validator_value} (got {_show(instance)})"
     elif keyword == "uniqueItems":
         yield path, "lists the same item twice"
     else:
         yield path, error.message
+
+
+_RANGE_WORDS = {
+    "minimum": "at least",
+    "exclusiveMinimum": "more than",
+    "maximum": "at most",
+    "exclusiveMaximum": "less than",
+}
 
 
 def _is_model(path: Path) -> bool:
@@ -246,7 +282,7 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    return repr(excerpt(value)) if isinstance(value, str) else excerpt(repr(value))
 
 
 def _did_you_mean(word: object, choices: Iterable[object]) -> str:
@@ -374,6 +410,7 @@ def check_every_task_has_a_model(loaded: LoadedCatalogue, report: Report) -> Non
         task
         for _, model in _entries(loaded.data, "models")
         for task in (model.get("tasks") if isinstance(model.get("tasks"), list) else ())
+        if isinstance(task, str)
     }
     for i, task in _entries(loaded.data, "tasks"):
         task_id = _text(task, "id")
@@ -384,8 +421,9 @@ def check_every_task_has_a_model(loaded: LoadedCatalogue, report: Report) -> Non
 
 
 def _licence_commercial_use(data: Any) -> dict[str, str | None]:
+    """Each declared licence's verdict; None where it is not one of the verdicts (the schema says so)."""
     return {
-        licence["id"]: _text(licence, "commercial_use")
+        licence["id"]: use if (use := _text(licence, "commercial_use")) in COMMERCIAL_USE_LABELS else None
         for _, licence in _entries(data, "licenses")
         if _text(licence, "id")
     }
@@ -411,14 +449,20 @@ def check_licenses_are_declared(loaded: LoadedCatalogue, report: Report) -> None
     declared = _licence_commercial_use(loaded.data)
     for i, model in _entries(loaded.data, "models"):
         for path, licence_id in _licence_references(model):
-            allowed = UNDECLARED_LICENCE_IDS if path[0] == "licenses" else {vocabulary.UNKNOWN}
-            if licence_id not in declared and licence_id not in allowed:
+            of_artefact = path[0] == "licenses"
+            allowed = UNDECLARED_LICENCE_IDS if of_artefact else {vocabulary.UNKNOWN}
+            if licence_id == "mixed" and not of_artefact:
+                report(
+                    ("models", i, *path),
+                    "mixed is for an artefact under licenses; a variant names its own licence, or unknown",
+                )
+            elif licence_id not in declared and licence_id not in allowed:
                 report(
                     ("models", i, *path),
                     f"unknown licence {licence_id!r}; declare it under licenses first"
                     + _did_you_mean(licence_id, declared),
                 )
-            if licence_id == "mixed" and not _text(model["licenses"][path[1]], "note"):
+            elif licence_id == "mixed" and not _text(model["licenses"][path[1]], "note"):
                 report(("models", i, *path[:2], "note"), "required with mixed: say which terms apply")
 
 
@@ -428,6 +472,8 @@ def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -
         named = {licence_id for _, licence_id in _licence_references(model)}
         if _text(model, "commercial_use_note") or named - set(declared) - UNDECLARED_LICENCE_IDS:
             continue  # an undeclared licence is reported on its own
+        if not isinstance(model.get("variants", []), list):
+            continue  # the schema reports it
         use = commercial_use_of(model, declared)
         if "commercial_use" in model:
             report(("models", i, "commercial_use_note"), "required with commercial_use: say why it overrides")
@@ -438,16 +484,69 @@ def check_restricted_use_is_explained(loaded: LoadedCatalogue, report: Report) -
             )
 
 
+# The lineage fields: each names another entry (by id), an address, or one of the words its schema allows.
+LINEAGE_FIELDS = {"base_model": "is based on", "superseded_by": "is superseded by"}
+
+
+@cache
+def _words_allowed(field: str) -> frozenset[str]:
+    """The fixed words a model field takes besides ids and addresses (base_model: none, unknown)."""
+    definitions = vocabulary.schema()["$defs"]
+    options = definitions["model"]["properties"][field].get("anyOf", ())
+    resolved = (definitions[o["$ref"].rsplit("/", 1)[1]] if "$ref" in o else o for o in options)
+    return frozenset(option["const"] for option in resolved if "const" in option)
+
+
 def check_lineage_names_entries(loaded: LoadedCatalogue, report: Report) -> None:
     ids = {_text(model, "id") for _, model in _entries(loaded.data, "models")}
-    special = {"none", vocabulary.UNKNOWN}
     for i, model in _entries(loaded.data, "models"):
-        for field in ("base_model", "superseded_by"):
+        for field in LINEAGE_FIELDS:
             value = _text(model, field)
-            if value and value not in special and not value.startswith("https://") and value not in ids:
+            if value in _words_allowed(field) or (value or "").startswith("https://"):
+                continue
+            if value and value not in ids:
                 report(("models", i, field), f"no entry has the id {value!r}; give an entry id or a URL")
             if value and value == _text(model, "id"):
                 report(("models", i, field), "names the entry itself")
+
+
+def check_lineage_has_no_cycles(loaded: LoadedCatalogue, report: Report) -> None:
+    """A based on B based on A: each entry of the circle is told, with the whole circle."""
+    index: dict[str, int] = {}
+    for i, model in _entries(loaded.data, "models"):
+        if model_id := _text(model, "id"):
+            index.setdefault(model_id, i)
+    for field, verb in LINEAGE_FIELDS.items():
+        names = {
+            model_id: target
+            for model_id, i in index.items()
+            if (target := _text(loaded.data["models"][i], field)) in index and target != model_id
+        }
+        for circle in _circles(names):
+            for position, model_id in enumerate(circle):
+                turn = [*circle[position:], *circle[:position], model_id]
+                report(
+                    ("models", index[model_id], field),
+                    f"{verb} itself: {' -> '.join(turn)}; break the circle",
+                )
+
+
+def _circles(successor: dict[str, str]) -> list[list[str]]:
+    """Every circle in a graph where each node names at most one other, in linear time."""
+    done: set[str] = set()
+    circles = []
+    for start in successor:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in done and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = successor.get(node)
+        if node is not None and node in on_path:
+            circles.append(path[on_path[node] :])
+        done.update(path)
+    return circles
 
 
 def check_evaluation_sources_are_listed(loaded: LoadedCatalogue, report: Report) -> None:
@@ -473,16 +572,18 @@ def check_verified_date_is_not_in_the_future(loaded: LoadedCatalogue, report: Re
 
 
 def check_pages_do_not_collide(loaded: LoadedCatalogue, report: Report) -> None:
-    """An id must not give its page the address of a generated page (category `index`: the home page)."""
+    """An id must not give its page the address of another page (category `index`: the home page;
+    category `about`: the hand-written About page)."""
+    reserved = reserved_addresses()
     for section, page_of in PAGE_OF_SECTION.items():
         for i, item in _entries(loaded.data, section):
             entry_id = _text(item, "id")
-            taken_by = address_taken_by_generated_pages(section, entry_id) if entry_id else None
-            if taken_by:
+            page = address(page_of(entry_id)) if entry_id else None
+            if page in reserved:
                 report(
                     (section, i, "id"),
-                    f"{entry_id!r} is taken: its page would replace {taken_by} at "
-                    f"/{address(page_of(entry_id))}; choose another id",
+                    f"{entry_id!r} is taken: its page would replace {reserved[page]} at /{page}; "
+                    "choose another id",
                 )
 
 
@@ -496,6 +597,7 @@ SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_licenses_are_declared,
     check_restricted_use_is_explained,
     check_lineage_names_entries,
+    check_lineage_has_no_cycles,
     check_evaluation_sources_are_listed,
     check_verified_date_is_not_in_the_future,
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .file_check import check_freshness_file
 from .findings import ARCHIVED, SITE_NOTICES
 from .report import FreshnessReport, ReportedFinding, read_freshness
 
@@ -57,4 +58,5 @@ def _source(field: str) -> str:
 
 def read_site_freshness(path: Path) -> SiteFreshness:
     """The freshness file at `path` for the site; FreshnessError (ReportError) if it cannot be used."""
+    check_freshness_file(path)
     return SiteFreshness(read_freshness(path))

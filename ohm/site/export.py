@@ -186,7 +186,7 @@ def catalogue_json(catalogue: Catalogue) -> str:
         ],
         "models": [model_record(model) for model in _by_id(catalogue)],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def catalogue_csv(catalogue: Catalogue) -> str:

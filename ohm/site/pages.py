@@ -2,14 +2,19 @@
 
 Paths are relative to the docs folder, as MkDocs sees them; MkDocs serves
 `x.md` and `x/index.md` both at the address `x/`. Validation reads
-`address_taken_by_generated_pages` so that no id can give a page the address of
-another one (category `index` would replace the home page).
+`reserved_addresses` so that no id can give a page the address of
+another one (category `index` would replace the home page, category `about` the
+hand-written About page).
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from pathlib import Path
+
+# The hand-written pages and their assets; generated pages are added beside them, never written here.
+DOCS_FOLDER = Path(__file__).resolve().parents[2] / "docs"
 
 INDEX_PAGE = "index.md"
 TASKS_PAGE = "tasks/index.md"
@@ -71,7 +76,23 @@ def _folder_addresses() -> dict[str, str]:
     return folders
 
 
-def address_taken_by_generated_pages(section: str, entry_id: str) -> str | None:
-    """What already has the address an entry of `section` with `entry_id` would get, or None."""
-    taken = _folder_addresses() | {address(page): what for page, what in FIXED_PAGES.items()}
-    return taken.get(address(PAGE_OF_SECTION[section](entry_id)))
+def hand_written_addresses(docs: Path = DOCS_FOLDER) -> dict[str, str]:
+    """The address of each hand-written page and folder in `docs`, and what it is, for messages."""
+    taken = {}
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
+        relative = path.relative_to(docs).as_posix()
+        if path.is_dir():
+            taken[f"{relative}/"] = f"the hand-written folder docs/{relative}"
+        elif path.suffix == ".md":
+            taken[address(relative)] = f"the hand-written page docs/{relative}"
+    return taken
+
+
+def reserved_addresses(docs: Path = DOCS_FOLDER) -> dict[str, str]:
+    """Addresses no entry's page may take, and what has them: the pages the catalogue always
+    generates, their folders, and the hand-written pages and folders in `docs`."""
+    return (
+        hand_written_addresses(docs)
+        | _folder_addresses()
+        | {address(page): what for page, what in FIXED_PAGES.items()}
+    )

@@ -154,7 +154,7 @@
   }
 
   function index(items) {
-    var byId = {};
+    var byId = Object.create(null); // no inherited names: ?models=__proto__ names no model
     (items || []).forEach(function (item) {
       byId[item.id] = item;
     });
