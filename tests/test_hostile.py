@@ -45,9 +45,17 @@ HOSTILE = sorted((FIXTURES / "hostile").glob("*.yaml"))
 TIMEOUT = 120
 
 
+# Written by other processes while a test runs (git, Python's byte-code cache), never by ohm.
+NOT_OURS = {".git", ".venv", "__pycache__", ".pytest_cache"}
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder`, hidden ones included, with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file below `folder`, hidden ones included, with its bytes (but for NOT_OURS)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not NOT_OURS.intersection(p.relative_to(folder).parts)
+    }
 
 
 @pytest.fixture
