@@ -149,7 +149,7 @@ def _read_config(config_file: Path) -> dict[str, Any]:
 
     def relative(loader: yaml.SafeLoader, node: yaml.Node) -> str:
         # MkDocs' !relative: $config_dir is the project folder (the only form mkdocs.yml uses).
-        value = loader.construct_scalar(node)
+        value = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if value != "$config_dir":
             raise SiteError(f"{config_file}: !relative {value} is not supported; use $config_dir")
         return str(project_dir)

@@ -9,4 +9,5 @@ scripts/setup.sh --install-only
 scripts/install-browser.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -207,7 +207,8 @@ def computed_commercial_use(entry: dict[str, Any], declared: dict[str, str]) -> 
     The most restrictive wins; a licence that is unknown (or not declared) makes it unclear.
     Training data is shown beside it but does not decide it: its terms bind the data, not the model.
     """
-    licences = entry.get("licenses") if isinstance(entry.get("licenses"), dict) else {}
+    given = entry.get("licenses")
+    licences: dict[str, Any] = given if isinstance(given, dict) else {}
     ids = [licences[a].get("id") for a in ("weights", "code") if isinstance(licences.get(a), dict)]
     ids += [v.get("license") for v in entry.get("variants") or () if isinstance(v, dict)]
     return most_restrictive([declared.get(i, "unclear") if isinstance(i, str) else "unclear" for i in ids])

@@ -128,9 +128,10 @@ def _missing_options(entry: dict[str, Any]) -> list[str]:
 
 
 def _value_at(entry: dict[str, Any], dotted: str) -> Any:
+    value: Any = entry
     for key in dotted.split("."):
-        entry = entry.get(key) if isinstance(entry, dict) else None
-    return entry
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def complete_entry(entry: dict[str, Any]) -> dict[str, Any]:

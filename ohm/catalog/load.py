@@ -81,10 +81,10 @@ def _without_timestamps(resolvers: dict) -> dict:
 
 
 # libyaml (C) when PyYAML was built with it, as the pinned wheels are; else the same in Python.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _CatalogueLoader(_BaseLoader):
+class _CatalogueLoader(_BaseLoader):  # type: ignore[valid-type,misc]  # a class chosen at import
     """Safe loader that keeps `2026-02-06` as a string instead of a date."""
 
     yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
@@ -333,6 +333,7 @@ class _Builder:
         if node.__class__ is SequenceNode:
             build, depth = self.build, depth + 1
             return [build(item, (*path, index), depth) for index, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)  # a scalar returned above, a sequence just now
         return self._mapping(node, path, depth)
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:

@@ -148,7 +148,8 @@ class Interview:
         entry["name"] = self.ask("Name of the model", check_field("name"))
 
     def _ask_id(self, entry: dict[str, Any]) -> None:
-        taken = {m.get("id") for m in self.catalogue.get("models", []) if isinstance(m, dict)}
+        models = [m for m in self.catalogue.get("models", []) if isinstance(m, dict)]
+        taken = {m["id"] for m in models if isinstance(m.get("id"), str)}
         entry["id"] = self.ask("Id (unique, used in page addresses)", check_id(taken), slug_of(entry["name"]))
 
     def _ask_developer(self, entry: dict[str, Any]) -> None:

@@ -190,7 +190,7 @@ def _split_lines(text: str) -> list[_Line]:
 
 def _models_node(text: str) -> yaml.SequenceNode:
     root = yaml.compose(text, Loader=_CatalogueLoader)
-    for key, value in root.value:
+    for key, value in root.value if root is not None else ():
         if key.value == "models" and isinstance(value, yaml.SequenceNode):
             return value
     raise ScaffoldError("the catalogue has no `models:` list to add to")

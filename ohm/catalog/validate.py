@@ -183,11 +183,15 @@ def _part_validator(node_json: str) -> jsonschema.protocols.Validator:
 def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
     """Turn one schema error into (path, message) pairs a person can act on."""
     path = tuple(error.absolute_path)
-    instance, schema, keyword = error.instance, error.schema, error.validator
+    # The parts of the error, as the JSON they were read from (the stubs also allow "unset").
+    instance: Any = error.instance
+    schema: Any = error.schema
+    keyword: Any = error.validator
+    expected: Any = error.validator_value
     if keyword == "required":
         present = list(instance) if isinstance(instance, dict) else []
         unknown = [name for name in present if name not in schema.get("properties", {})]
-        for name in error.validator_value:
+        for name in expected:
             # A misspelt key is reported once, as unknown with a suggestion; a field that is
             # simply absent is missing, however much it looks like another field that is there.
             if name not in present and not _did_you_mean(name, unknown):
@@ -199,8 +203,8 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
                 yield (*path, name), vocabulary.REPLACED_FIELDS[name]
             elif name not in known:
                 yield (*path, name), f"unknown field {name!r}{_did_you_mean(name, known)}"
-    elif keyword == "oneOf" and all("const" in option for option in error.validator_value):
-        choices = [option["const"] for option in error.validator_value]
+    elif keyword == "oneOf" and all("const" in option for option in expected):
+        choices = [option["const"] for option in expected]
         hint = _did_you_mean(str(instance), [str(c) for c in choices])
         yield path, f"must be one of: {', '.join(choices)} (got {_show(instance)}){hint}"
     elif keyword in {"anyOf", "oneOf"}:
@@ -215,23 +219,23 @@ def _reword(error: jsonschema.ValidationError) -> Iterator[tuple[Path, str]]:
         else:
             yield path, schema.get("errorMessage", error.message)
     elif keyword == "type":
-        yield path, _type_message(error.validator_value, instance)
+        yield path, _type_message(expected, instance)
     elif keyword == "enum":
-        choices = ", ".join(str(choice) for choice in error.validator_value)
-        hint = _did_you_mean(str(instance), [str(c) for c in error.validator_value])
-        yield path, f"must be one of: {choices} (got {_show(instance)}){hint}"
-    elif keyword == "format" and error.validator_value in CUSTOM_FORMATS:
+        listed = ", ".join(str(choice) for choice in expected)
+        hint = _did_you_mean(str(instance), [str(c) for c in expected])
+        yield path, f"must be one of: {listed} (got {_show(instance)}){hint}"
+    elif keyword == "format" and expected in CUSTOM_FORMATS:
         yield path, str(error.cause)
     elif keyword == "format" and error.cause is not None:
         yield path, f"{schema.get('errorMessage', error.message)} ({error.cause})"
     elif keyword in {"pattern", "format"}:
         yield path, schema.get("errorMessage", error.message)
-    elif keyword in {"minItems", "minLength", "minProperties"} and error.validator_value == 1:
+    elif keyword in {"minItems", "minLength", "minProperties"} and expected == 1:
         yield path, "must not be empty"
     elif keyword == "maxLength":
-        yield path, f"is too long ({len(instance)} characters, at most {error.validator_value})"
+        yield path, f"is too long ({len(instance)} characters, at most {expected})"
     elif keyword in _RANGE_WORDS:
-        yield path, f"must be {_RANGE_WORDS[keyword]} {error.validator_value} (got {_show(instance)})"
+        yield path, f"must be {_RANGE_WORDS[keyword]} {expected} (got {_show(instance)})"
     elif keyword == "uniqueItems":
         yield path, "lists the same item twice"
     else:
@@ -312,6 +316,11 @@ def _entries(data: Any, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
             yield index, item
 
 
+def _list(entry: dict[str, Any], key: str) -> list[Any]:
+    value = entry.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _text(entry: dict[str, Any], key: str) -> str | None:
     value = entry.get(key)
     return value if isinstance(value, str) else None
@@ -345,7 +354,9 @@ def check_unique_model_ids_and_names(loaded: LoadedCatalogue, report: Report) ->
 
 def check_unique_declarations(loaded: LoadedCatalogue, report: Report) -> None:
     for section, what in (("categories", "category id"), ("licenses", "licence id"), ("tasks", "task id")):
-        items = ((((section, i, "id")), _text(e, "id")) for i, e in _entries(loaded.data, section))
+        items: Iterator[tuple[Path, str | None]] = (
+            ((section, i, "id"), _text(e, "id")) for i, e in _entries(loaded.data, section)
+        )
         _report_duplicates(loaded, report, items, what)
     for i, category in _entries(loaded.data, "categories"):
         subcategories = category.get("subcategories")
@@ -392,7 +403,7 @@ def check_categories_are_declared(loaded: LoadedCatalogue, report: Report) -> No
 
 
 def check_tasks_are_declared(loaded: LoadedCatalogue, report: Report) -> None:
-    declared = [_text(task, "id") for _, task in _entries(loaded.data, "tasks") if _text(task, "id")]
+    declared = [task_id for _, task in _entries(loaded.data, "tasks") if (task_id := _text(task, "id"))]
     for i, model in _entries(loaded.data, "models"):
         tasks = model.get("tasks")
         for j, task in enumerate(tasks if isinstance(tasks, list) else []):
@@ -409,7 +420,7 @@ def check_every_task_has_a_model(loaded: LoadedCatalogue, report: Report) -> Non
     used = {
         task
         for _, model in _entries(loaded.data, "models")
-        for task in (model.get("tasks") if isinstance(model.get("tasks"), list) else ())
+        for task in _list(model, "tasks")
         if isinstance(task, str)
     }
     for i, task in _entries(loaded.data, "tasks"):
@@ -552,7 +563,7 @@ def _circles(successor: dict[str, str]) -> list[list[str]]:
 def check_evaluation_sources_are_listed(loaded: LoadedCatalogue, report: Report) -> None:
     """Every result's source is one of the entry's sources, so a reader can check where it came from."""
     for i, model in _entries(loaded.data, "models"):
-        sources = model.get("sources") if isinstance(model.get("sources"), list) else []
+        sources = _list(model, "sources")
         evaluations = model.get("evaluations")
         for j, evaluation in enumerate(evaluations if isinstance(evaluations, list) else ()):
             source = _text(evaluation, "source") if isinstance(evaluation, dict) else None

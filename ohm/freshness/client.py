@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import email.message
 import http.client
 import ipaddress
 import json
@@ -177,7 +178,7 @@ class Api:
                 raise _Unreachable(f"{status} {_reason(status)}")
             raise NotChecked(f"{status} {_reason(status)}")
 
-    def _request(self, url: str, etag: str | None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    def _request(self, url: str, etag: str | None) -> tuple[int, email.message.Message, bytes]:
         request = urllib.request.Request(url, headers=self.headers)
         if etag:
             request.add_header("If-None-Match", etag)
@@ -192,12 +193,12 @@ class Api:
         except (urllib.error.URLError, TimeoutError, http.client.HTTPException, OSError) as error:
             raise _Transient(_describe(error)) from None
 
-    def _watch_rate_limit(self, headers: http.client.HTTPMessage) -> None:
+    def _watch_rate_limit(self, headers: email.message.Message) -> None:
         remaining, reset_at = _rate_limit(headers)
         if remaining is not None and remaining <= 0:
             self._blocked_until = reset_at if reset_at is not None else time.time() + 3600
 
-    def _rate_limited(self, status: int, headers: http.client.HTTPMessage) -> float | None:
+    def _rate_limited(self, status: int, headers: email.message.Message) -> float | None:
         """Seconds to wait if this answer is a rate limit, else None."""
         remaining, reset_at = _rate_limit(headers)
         if status != 429 and not (status == 403 and (remaining == 0 or "Retry-After" in headers)):
@@ -222,7 +223,7 @@ class _Unreachable(NotChecked):
 _IETF_RATE_LIMIT = re.compile(r"\br=(\d+).*?\bt=(\d+)|\bt=(\d+).*?\br=(\d+)")
 
 
-def _rate_limit(headers: http.client.HTTPMessage) -> tuple[int | None, float | None]:
+def _rate_limit(headers: email.message.Message) -> tuple[int | None, float | None]:
     """(requests remaining, when the budget resets as epoch seconds), each None when not said."""
     remaining = headers.get("X-RateLimit-Remaining")
     reset = headers.get("X-RateLimit-Reset")

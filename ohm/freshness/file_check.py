@@ -54,7 +54,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return error.message
     if error.validator == "type":
         return f"must be of type {error.validator_value}"
-    types = {e.validator_value for e in error.context or () if e.validator == "type"}
+    types = {str(e.validator_value) for e in error.context or () if e.validator == "type"}
     if error.validator == "anyOf" and types:
         return f"must be of type {' or '.join(sorted(types))}"
     if error.validator in {"maxLength", "maximum", "minimum"}:

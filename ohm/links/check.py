@@ -79,7 +79,8 @@ def _network_looks_down(results: Iterable[LinkResult]) -> bool:
     Such a run says nothing about the links; counting it as a failing night
     for every link would be crying wolf.
     """
-    answered, silent = set(), set()
+    answered: set[str] = set()
+    silent: set[str] = set()
     for result in results:
         if not result.internal:
             host = urlsplit(result.url).netloc

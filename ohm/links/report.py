@@ -54,7 +54,8 @@ class ReportedLink:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReportedLink:
         values = {f.name: data[f.name] for f in fields(cls)}
-        return cls(**{**values, "status": Status(data["status"]), "redirects": tuple(data["redirects"])})
+        status = Status(data["status"])  # type: ignore[call-arg]  # a lookup by value, not a new member
+        return cls(**{**values, "status": status, "redirects": tuple(data["redirects"])})
 
 
 @dataclass(frozen=True)
@@ -185,9 +186,9 @@ def build_report(
         status_of[result.url] = (status, new)
         failure = after.get(result.url)
         outcome = result.outcome
-        places = [(o.entry, o.name, o.field, o.line) for o in result.occurrences] or [
-            (f"page {result.found_on or result.url}", None, None, None)
-        ]
+        places: list[tuple[str, str | None, str | None, int | None]] = [
+            (o.entry, o.name, o.field, o.line) for o in result.occurrences
+        ] or [(f"page {result.found_on or result.url}", None, None, None)]
         for entry, name, field_name, line in places:
             link = ReportedLink(
                 field=field_name,

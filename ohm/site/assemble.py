@@ -85,7 +85,7 @@ class SiteOptions:
 
 # The options mkdocs.yml may give the `ohm` plugin, with their defaults (None: not set).
 PLUGIN_OPTIONS: dict[str, str | None] = {
-    field.name: field.default
+    field.name: field.default  # type: ignore[misc]  # each of these four has a default
     for field in dataclasses.fields(SiteOptions)
     if field.name in ("catalogue", "templates", "freshness", "allow_hosts")
 }
@@ -215,7 +215,7 @@ def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
 
 def nav_pages(nav: list[Any]) -> list[str]:
     """Every page path named in a navigation (nested lists of {title: path or list}, or bare paths)."""
-    pages = []
+    pages: list[str] = []
     for item in nav:
         children = item.values() if isinstance(item, dict) else [item]
         for child in children:

@@ -109,7 +109,8 @@ def _formats(model: Model) -> tuple[str, ...] | None:
 def _artefact_licence(model: Model, artefact: str) -> dict[str, Any] | None:
     """{id, name, url, note} of one artefact's licence; null where the entry has none (no weights)."""
     given = next((a for a in model.licenses if a.artefact == artefact), None)
-    return {**_licence(given), "note": given.note} if given else None
+    licence = _licence(given)
+    return {**licence, "note": given.note} if given and licence else None
 
 
 def _or_unknown(items: tuple[Any, ...] | None, record: Any = None) -> list[Any] | str:
