@@ -107,13 +107,9 @@ class Option:
 
 
 @dataclass(frozen=True)
-class FieldSpec:
-    """A field of a model entry: the schema's facts and the table's row."""
+class FieldSpec(vocabulary.Field):
+    """A field of a model entry: the schema's facts (vocabulary.Field) and the table's row."""
 
-    name: str
-    description: str
-    required: bool
-    required_for_trained: bool  # required for pretrained models and model families
     schema: dict[str, Any]  # the field's sub-schema, as the schema writes it
     row: Row
 
@@ -160,14 +156,7 @@ def model_fields() -> tuple[FieldSpec, ...]:
     """Every field of a model entry, in schema order, with its row of FIELD_TABLE."""
     properties = vocabulary.schema()["$defs"]["model"]["properties"]
     return tuple(
-        FieldSpec(
-            field.name,
-            field.description,
-            field.required,
-            field.required_for_trained,
-            properties[field.name],
-            FIELD_TABLE[field.name],
-        )
+        FieldSpec(**vars(field), schema=properties[field.name], row=FIELD_TABLE[field.name])
         for field in vocabulary.model_fields()
         if field.name in FIELD_TABLE
     )
