@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ohm.nightly.files import ReportError, read_json, write_json
+from ohm.nightly.markdown import code_span
 from ohm.site.render import markdown_text
 
 from .check import LinkResult
@@ -301,6 +302,7 @@ def _table(status: Status, rows: list[tuple[EntryLinks, ReportedLink]]) -> list[
 
 
 def _url(url: str) -> str:
-    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>|"):
+    """A link, or (when it cannot be one) inline code that shows the URL as written."""
+    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>|`") and url.isprintable():
         return f"<{url}>"
-    return f"`{url}`" if "`" not in url and "|" not in url else markdown_text(url)
+    return code_span(url)

@@ -234,7 +234,7 @@ def issue_command(args: argparse.Namespace) -> int:
     try:
         found = []
         for check in CHECKS:
-            report, status = getattr(args, check.name), getattr(args, f"{check.name}_status")
+            report, status = getattr(args, check.name), _exit_status(getattr(args, f"{check.name}_status"))
             section = check_section(check, report, status, args.last_good, args.today)
             if section is not None:
                 found.append(section)
@@ -253,15 +253,20 @@ def issue_command(args: argparse.Namespace) -> int:
     return EXIT_DONE
 
 
-def _exit_status(text: str) -> int:
-    """A check's exit status as its step recorded it; empty (the step was killed) is DID_NOT_END."""
-    text = text.strip()
-    if not text:
+def _exit_status(text: str | None) -> int | None:
+    """A check's exit status as its step recorded it; empty (the step was killed) is DID_NOT_END.
+
+    Read here rather than by the option's parser, so that the workflow's command
+    line, with its shell variables, can be checked against the options offline.
+    """
+    if text is None:
+        return None
+    if not text.strip():
         return DID_NOT_END
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an exit status") from None
+        raise ReportError(f"exit status {text!r} is not a number") from None
 
 
 def _date(text: str) -> str:
@@ -286,7 +291,6 @@ def add_command(commands: Any) -> None:
     for check in CHECKS:
         issue.add_argument(
             f"--{check.name}-status",
-            type=_exit_status,
             metavar="N",
             help=f"exit status of `ohm {check.name}` tonight (empty: it did not end); "
             "if it failed, its last good report is shown, marked stale",
