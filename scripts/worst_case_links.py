@@ -124,7 +124,8 @@ def bound(settings: Settings, urls_per_host: list[int]) -> float:
     """The longest a run may take with these settings, as the module docstring says."""
     t, budget = float(settings.timeout), settings.host_budget_seconds
     tries = 1 + settings.retries
-    per_host = [t + tries * n / settings.per_host_rate + min(tries * n * t, budget + t) for n in urls_per_host]
+    spacing = 1 / settings.per_host_rate
+    per_host = [t + tries * n * spacing + min(tries * n * t, budget + t) for n in urls_per_host]
     waits = settings.max_retry_after_seconds + settings.backoff_seconds * (2**settings.retries - 1)
     total = max(per_host) + sum(per_host) / settings.threads + waits
     return min(settings.run_budget_seconds, total)

@@ -18,7 +18,7 @@ import trustme
 from ohm.cli import main as ohm_main
 from ohm.links.check import LinkResult, check_links
 from ohm.links.classify import BOT_WALL_HOSTS, Outcome, Skip, Status, classify, verdict
-from ohm.links.history import Failure, judge, update
+from ohm.links.history import Failure, judge, update, update_worked
 from ohm.links.report import build_report, read_report, report_markdown
 from ohm.links.settings import Settings, read_settings
 from ohm.links.targets import Occurrence, catalogue_links
@@ -686,3 +686,20 @@ def test_a_tls_failure_is_not_retried(web: FakeWeb, tmp_path: Path):
 def test_a_timeout_is_still_retried(web: FakeWeb, ca_bundle: Path):
     results = check([f"{web.base}/hang"], fast(ca_bundle, retries=1))
     assert results[f"{web.base}/hang"].attempts == 2 and web.requests() == {"/hang": 2}
+
+
+def test_only_external_urls_are_remembered_as_working():
+    outcomes = {
+        "https://example.org/a": Outcome(Status.OK, "200 OK"),
+        "https://example.org/b": Outcome(Status.FAILING, "404 Not Found"),
+        "https://example.org/c": Outcome(Status.MOVED, "200 OK", moved_to="https://example.org/d"),
+        "/page.html": Outcome(Status.OK, "200 OK"),
+    }
+    worked = update_worked(
+        {"https://example.org/b": "2026-11-01", "https://gone.example/": "2026-11-01"}, outcomes, "2026-11-05"
+    )
+    assert worked == {
+        "https://example.org/a": "2026-11-05",
+        "https://example.org/b": "2026-11-01",
+        "https://example.org/c": "2026-11-05",
+    }, "a URL no longer in the catalogue is forgotten; a failing one keeps the day it last worked"

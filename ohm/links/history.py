@@ -75,11 +75,12 @@ def _failed_again(previous: Failure | None, today: str, error: str) -> Failure:
 
 
 def update_worked(worked: Worked, outcomes: dict[str, Outcome], today: str) -> Worked:
-    """`worked` after a run: today for URLs that answered 2xx, unchanged for the others still checked."""
+    """`worked` after a run: today for external URLs that answered 2xx, unchanged for the others
+    still checked. Pages of our own site are left out: they never answer 403."""
     return {
         url: today if outcome.status in _WORKED else worked[url]
         for url, outcome in outcomes.items()
-        if outcome.status in _WORKED or url in worked
+        if url.startswith(("https://", "http://")) and (outcome.status in _WORKED or url in worked)
     }
 
 
