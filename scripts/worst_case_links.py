@@ -9,8 +9,8 @@ and spreads `urls` catalogue URLs evenly over them; then runs the real check
 waits between retries) and prints the wall time beside the bound that the
 settings promise:
 
-    per host h with n URLs:  T(h) = timeout (robots.txt) + min((1 + retries) x n x timeout,
-                                                               host_budget + timeout)
+    per host h with n URLs:  T(h) = timeout (robots.txt) + (1 + retries) x n / per_host_rate
+                                    + min((1 + retries) x n x timeout, host_budget + timeout)
     bound = min(run_budget, max T(h) + sum T(h) / threads + retry waits)
     retry waits <= max_retry_after + backoff x (2**retries - 1)
 
@@ -123,7 +123,9 @@ def _reply(handler: http.server.BaseHTTPRequestHandler, status: int, *headers: t
 def bound(settings: Settings, urls_per_host: list[int]) -> float:
     """The longest a run may take with these settings, as the module docstring says."""
     t, budget = float(settings.timeout), settings.host_budget_seconds
-    per_host = [t + min((1 + settings.retries) * n * t, budget + t) for n in urls_per_host]
+    tries = 1 + settings.retries
+    spacing = 1 / settings.per_host_rate
+    per_host = [t + tries * n * spacing + min(tries * n * t, budget + t) for n in urls_per_host]
     waits = settings.max_retry_after_seconds + settings.backoff_seconds * (2**settings.retries - 1)
     total = max(per_host) + sum(per_host) / settings.threads + waits
     return min(settings.run_budget_seconds, total)

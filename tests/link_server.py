@@ -29,8 +29,10 @@ class FakeWeb:
     its headers a byte at a time, for ever · /slow answers after `slow_seconds` · /bad-location 301 with
     a malformed Location · /to-ok 301 -> /ok · /gone-moved 301 -> /missing · /insecure 301 -> the
     plain-HTTP twin's /ok · /chain/N N redirects · /a%2Fb 200 only if %2F arrives as written ·
-    /p(1) 200 but /p%281%29 404 · /~me 200 but /%7Eme 404 · /two/slashes 200 but /two//slashes 404 · robots.txt: `robots` (after
-    `robots_delay` seconds), whose requests' User-Agents are kept in `robots_agents`.
+    /p(1) 200 but /p%281%29 404 · /~me 200 but /%7Eme 404 · /two/slashes 200 but /two//slashes 404 ·
+    /object answers `object_answer` (status and headers; 200 until a test removes the object) ·
+    robots.txt: `robots` (after `robots_delay` seconds), whose requests' User-Agents are kept in
+    `robots_agents`.
     """
 
     def __init__(
@@ -39,6 +41,7 @@ class FakeWeb:
         self.counts: collections.Counter[str] = collections.Counter()
         self.robots, self.robots_delay, self.slow_seconds = robots, robots_delay, slow_seconds
         self.robots_agents: list[str] = []
+        self.object_answer: tuple[int, dict[str, str]] = (200, {})
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -119,6 +122,9 @@ class FakeWeb:
                     self._reply(403, **{"cf-mitigated": "challenge"})
                 elif path == "/forbidden":
                     self._reply(403)
+                elif path == "/object":
+                    status, headers = web.object_answer
+                    self._reply(status, **headers)
                 elif path == "/hang":
                     web.stopping.wait(HANG_SECONDS)
                 elif path == "/slow":

@@ -17,8 +17,8 @@ import trustme
 
 from ohm.cli import main as ohm_main
 from ohm.links.check import LinkResult, check_links
-from ohm.links.classify import Outcome, Skip, Status, classify, verdict
-from ohm.links.history import Failure, update
+from ohm.links.classify import BOT_WALL_HOSTS, Outcome, Skip, Status, classify, verdict
+from ohm.links.history import Failure, judge, update, update_worked
 from ohm.links.report import build_report, read_report, report_markdown
 from ohm.links.settings import Settings, read_settings
 from ohm.links.targets import Occurrence, catalogue_links
@@ -593,3 +593,113 @@ def test_the_checker_failing_is_told_apart_from_broken_links(args, message, caps
     assert status == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "report.json").exists()
+
+
+# --- What only the history can tell ------------------------------------------------
+
+
+def test_a_host_that_never_answers_is_broken_after_enough_silent_nights(
+    catalogue: Path, web: FakeWeb, tmp_path: Path, ca_bundle: Path
+):
+    with BlackHole() as silent:
+        text = catalogue.read_text(encoding="utf-8").replace(f"{web.base}/hang", f"{silent.base}/docs")
+        catalogue.write_text(text, encoding="utf-8")
+        nights = [
+            run_night(catalogue, ca_bundle, tmp_path, day)
+            for day in ("2026-11-01", "2026-11-02", "2026-11-03")
+        ]
+    link = [
+        next(
+            link
+            for group in report["entries"]
+            for link in group["links"]
+            if link["url"] == f"{silent.base}/docs"
+        )
+        for _status, report, _markdown in nights
+    ]
+    assert [(item["status"], item["consecutive_failures"]) for item in link] == [
+        ("not-checked", 1),
+        ("not-checked", 2),
+        ("broken", 3),
+    ], "not checked while it may be a bad night, broken once the host stayed silent"
+    assert link[0]["not_checked_because"] == "robots-txt-silent"
+    assert link[2]["detail"].startswith("host silent since 2026-11-01: robots.txt gave no answer within 1 s")
+    assert link[2]["new"] is True and nights[2][0] == 1
+    assert "host silent since 2026-11-01" in nights[2][2]
+
+
+def test_a_403_where_the_page_worked_before_is_failing_unless_the_host_is_a_bot_wall(
+    catalogue: Path, web: FakeWeb, tmp_path: Path, ca_bundle: Path
+):
+    text = catalogue.read_text(encoding="utf-8").replace(f"{web.base}/hang", f"{web.base}/object")
+    catalogue.write_text(text, encoding="utf-8")
+
+    def night(day: str) -> dict:
+        _status, report, _markdown = run_night(catalogue, ca_bundle, tmp_path, day, "--broken-after", "2")
+        return next(
+            link for group in report["entries"] for link in group["links"] if link["url"].endswith("/object")
+        )
+
+    assert night("2026-11-01")["status"] == "ok"
+    history = json.loads((tmp_path / "reports" / "history.json").read_text(encoding="utf-8"))
+    assert history["worked"][f"{web.base}/object"] == "2026-11-01"
+    web.object_answer = (403, {})  # the store answers 403 for an object that is gone
+    second, third = night("2026-11-02"), night("2026-11-03")
+    assert (second["status"], second["detail"]) == ("failing", "403 Forbidden; it worked on 2026-11-01")
+    assert (third["status"], third["consecutive_failures"]) == ("broken", 2)
+
+    web.object_answer = (403, {"cf-mitigated": "challenge"})  # now a bot wall: proves nothing
+    assert (night("2026-11-04")["status"], night("2026-11-05")["consecutive_failures"]) == ("blocked", 2)
+    botwall = next(
+        link
+        for group in run_night(catalogue, ca_bundle, tmp_path, "2026-11-06")[1]["entries"]
+        for link in group["links"]
+        if link["url"].endswith("/botwall")
+    )
+    assert botwall["status"] == "blocked", "a 403 on a page that never worked stays blocked"
+
+
+def test_known_bot_walls_are_named_and_their_403_never_counts():
+    walled = verdict(403, "Forbidden", "https://www.sciencedirect.com/science/article/pii/X")
+    plain = verdict(403, "Forbidden", "https://bucket.example/object")
+    assert walled.bot_wall and not plain.bot_wall
+    worked = {"https://www.sciencedirect.com/science/article/pii/X": "2026-11-01",
+              "https://bucket.example/object": "2026-11-01"}  # fmt: skip
+    assert (
+        judge(walled, "https://www.sciencedirect.com/science/article/pii/X", worked).status is Status.BLOCKED
+    )
+    assert judge(plain, "https://bucket.example/object", worked).status is Status.FAILING
+    assert judge(plain, "https://bucket.example/other", worked).status is Status.BLOCKED
+    assert "www.sciencedirect.com" in BOT_WALL_HOSTS and len(BOT_WALL_HOSTS) < 20
+
+
+def test_a_tls_failure_is_not_retried(web: FakeWeb, tmp_path: Path):
+    untrusted = write_ca(trustme.CA(), tmp_path)  # not the CA that signed the fake web's certificate
+    waits: list[float] = []
+    results = check([f"{web.base}/ok"], fast(untrusted, retries=2), waits)
+    result = results[f"{web.base}/ok"]
+    assert result.outcome.status is Status.FAILING and "CERTIFICATE_VERIFY_FAILED" in result.outcome.detail
+    assert result.attempts == 1 and not result.outcome.transient and waits == []
+    assert web.requests() == {}, "no request ever got through"
+
+
+def test_a_timeout_is_still_retried(web: FakeWeb, ca_bundle: Path):
+    results = check([f"{web.base}/hang"], fast(ca_bundle, retries=1))
+    assert results[f"{web.base}/hang"].attempts == 2 and web.requests() == {"/hang": 2}
+
+
+def test_only_external_urls_are_remembered_as_working():
+    outcomes = {
+        "https://example.org/a": Outcome(Status.OK, "200 OK"),
+        "https://example.org/b": Outcome(Status.FAILING, "404 Not Found"),
+        "https://example.org/c": Outcome(Status.MOVED, "200 OK", moved_to="https://example.org/d"),
+        "/page.html": Outcome(Status.OK, "200 OK"),
+    }
+    worked = update_worked(
+        {"https://example.org/b": "2026-11-01", "https://gone.example/": "2026-11-01"}, outcomes, "2026-11-05"
+    )
+    assert worked == {
+        "https://example.org/a": "2026-11-05",
+        "https://example.org/b": "2026-11-01",
+        "https://example.org/c": "2026-11-05",
+    }, "a URL no longer in the catalogue is forgotten; a failing one keeps the day it last worked"

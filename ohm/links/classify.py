@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class Status(StrEnum):
@@ -64,10 +65,11 @@ class Status(StrEnum):
         "These work through a redirect: put the new address in the catalogue.",
         "moved",
     )
-    BLOCKED = (  # 403: the host refuses robots; not evidence of a broken link
+    BLOCKED = (  # 403: the host refuses robots; failing instead once the page worked before (history.py)
         "blocked",
         "Blocked",
-        "The host answered 403: it refuses robots (a bot wall); not counted as broken.",
+        "The host answered 403: it refuses robots (a bot wall), and the page never worked for us; "
+        "not counted as broken.",
         "blocked",
     )
     RATE_LIMITED = (  # 429 even after retries: not checked this time
@@ -83,6 +85,27 @@ class Status(StrEnum):
         "not checked",
     )
     OK = ("ok", None, "", "ok")
+
+
+# Hosts known to answer robots with 403 whatever the page: a 403 there never counts against a link,
+# even one that worked before. A 403 with Cloudflare's challenge header is such a wall on any host.
+BOT_WALL_HOSTS = frozenset(
+    {
+        "www.sciencedirect.com",
+        "onlinelibrary.wiley.com",
+        "www.researchgate.net",
+        "www.tandfonline.com",
+        "journals.sagepub.com",
+        "academic.oup.com",
+        "ieeexplore.ieee.org",
+        "dl.acm.org",
+        "www.jstor.org",
+        "www.nejm.org",
+        "www.science.org",
+        "pubs.acs.org",
+    }
+)
+BOT_WALL_HEADER = ("cf-mitigated", "challenge")
 
 
 class Skip(StrEnum):
@@ -105,17 +128,35 @@ class Outcome:
     transient: bool = False  # worth checking again in this run (timeouts, 5xx, 429)
     answered: bool = True  # False when its host gave no HTTP answer at all (DNS, connection, timeout)
     skipped: Skip | None = None  # for NOT_CHECKED: why
+    bot_wall: bool = False  # for BLOCKED: a known bot wall, whose 403 never counts against the link
+
+    @property
+    def host_silent(self) -> bool:
+        """Not checked because its host gave no HTTP answer at all: counts as a failing night."""
+        return (
+            self.status is Status.NOT_CHECKED
+            and self.skipped in (Skip.ROBOTS_SILENT, Skip.HOST_UNREACHABLE)
+            and not self.answered
+        )
 
 
-def verdict(code: int, reason: str, written: str, redirects: tuple[str, ...] = ()) -> Outcome:
-    """The status of a URL whose last answer, after `redirects`, was `code reason`."""
+def verdict(
+    code: int, reason: str, written: str, redirects: tuple[str, ...] = (), bot_wall: bool = False
+) -> Outcome:
+    """The status of a URL whose last answer, after `redirects`, was `code reason`.
+
+    `bot_wall`: the answer carried a bot wall's mark (BOT_WALL_HEADER).
+    """
     detail = f"{code} {reason}".strip()
     if redirects:
         detail += f" (after {len(redirects)} redirect{'s' if len(redirects) > 1 else ''})"
     if code == 429:
         return Outcome(Status.RATE_LIMITED, detail, redirects=redirects, transient=True)
     if code == 403:
-        return Outcome(Status.BLOCKED, detail, redirects=redirects)
+        host = urlsplit(redirects[-1] if redirects else written).hostname or ""
+        return Outcome(
+            Status.BLOCKED, detail, redirects=redirects, bot_wall=bot_wall or host in BOT_WALL_HOSTS
+        )
     if not 200 <= code < 300:
         return Outcome(Status.FAILING, detail, redirects=redirects, transient=code >= 500)
     if not redirects:

@@ -73,7 +73,10 @@ def _check(args: argparse.Namespace) -> int:
     use_history = not partial and not args.no_history
 
     before = history_file.read_history(args.history) if use_history else {}
+    worked = history_file.read_worked(args.history) if use_history else {}
     results = check_links(links, site, settings)
+    for result in results:
+        result.outcome = history_file.judge(result.outcome, result.url, worked)
     outcomes: dict[str, Outcome] = {result.url: result.outcome for result in results}
     after = history_file.update(before, outcomes, args.today)
     report = build_report(results, before, after, settings, args.today)
@@ -81,7 +84,8 @@ def _check(args: argparse.Namespace) -> int:
     write_report(report, args.report_dir / "report.json")
     replace_file(args.report_dir / "report.md", report_markdown(report).encode("utf-8"))
     if use_history:
-        history_file.write_history(after, args.history)
+        worked = history_file.update_worked(worked, outcomes, args.today)
+        history_file.write_history(after, args.history, worked)
     counts = report.counts
     print(
         f"{report.unique_urls} URLs: {report.broken} broken ({report.new_broken} new), "

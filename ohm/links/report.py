@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ohm.nightly.files import ReportError, read_json, write_json
+from ohm.nightly.markdown import code_span
 from ohm.site.render import markdown_text
 
 from .check import LinkResult
@@ -164,13 +165,14 @@ def read_report(path: Path) -> LinkReport:
 def report_status(
     result: LinkResult, before: History, after: History, settings: Settings
 ) -> tuple[Status, bool]:
-    """Its status in the report (FAILING becomes BROKEN after enough runs); did it become broken now?"""
-    if result.outcome.status is not Status.FAILING:
+    """Its status in the report (FAILING, or not checked for a silent host, becomes BROKEN after
+    enough runs); did it become broken now?"""
+    if result.outcome.status is not Status.FAILING and not result.outcome.host_silent:
         return result.outcome.status, False
     threshold = 1 if result.internal else settings.broken_after_runs
     failures_after = after[result.url].failures if result.url in after else 1
     if failures_after < threshold:
-        return Status.FAILING, False
+        return result.outcome.status, False
     was_broken = result.url in before and before[result.url].failures >= threshold
     return Status.BROKEN, not was_broken
 
@@ -186,6 +188,9 @@ def build_report(
         status_of[result.url] = (status, new)
         failure = after.get(result.url)
         outcome = result.outcome
+        detail = outcome.detail
+        if status is Status.BROKEN and outcome.host_silent and failure is not None:
+            detail = f"host silent since {failure.first_failed}: {detail}"
         places: list[tuple[str, str | None, str | None, int | None]] = [
             (o.entry, o.name, o.field, o.line) for o in result.occurrences
         ] or [(f"page {result.found_on or result.url}", None, None, None)]
@@ -196,7 +201,7 @@ def build_report(
                 url=result.url,
                 status=status,
                 new=new,
-                detail=outcome.detail,
+                detail=detail,
                 moved_to=outcome.moved_to,
                 redirects=outcome.redirects,
                 not_checked_because=outcome.skipped.value if outcome.skipped else None,
@@ -302,6 +307,7 @@ def _table(status: Status, rows: list[tuple[EntryLinks, ReportedLink]]) -> list[
 
 
 def _url(url: str) -> str:
-    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>|"):
+    """A link, or (when it cannot be one) inline code that shows the URL as written."""
+    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>|`") and url.isprintable():
         return f"<{url}>"
-    return f"`{url}`" if "`" not in url and "|" not in url else markdown_text(url)
+    return code_span(url)

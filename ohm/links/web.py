@@ -23,7 +23,8 @@ Here:
   answer, or once its answers took `host_budget_seconds` in all;
 - redirects are followed by hand (up to `max_redirects`), so the chain is known;
 - transient failures are checked again after a backoff; a 429's Retry-After is
-  honoured once, if it is not longer than `max_retry_after_seconds`.
+  honoured once, if it is not longer than `max_retry_after_seconds`; a TLS
+  failure (a bad certificate, a refused handshake) is not transient.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from .classify import Outcome, Skip, Status, verdict
+from .classify import BOT_WALL_HEADER, Outcome, Skip, Status, verdict
 from .settings import Settings
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: at least 500 KiB of a robots.txt must be read
@@ -173,6 +174,7 @@ class _Answer:
     location: str | None
     retry_after: float | None
     body: bytes = b""
+    bot_wall: bool = False  # the answer carried a bot wall's mark (classify.BOT_WALL_HEADER)
 
     @property
     def redirects(self) -> bool:
@@ -186,6 +188,7 @@ class _Silence:
     detail: str
     timed_out: bool = False  # the request used up its time: counts towards giving up on the host
     out_of_time: bool = False  # cut short by the run's deadline, not the host's fault
+    tls: bool = False  # the host's TLS was refused (certificate, protocol): asking again changes nothing
 
 
 @dataclass
@@ -262,11 +265,11 @@ class _Run:
                     Status.FAILING,
                     answer.detail + _after(chain),
                     redirects=tuple(chain),
-                    transient=True,
+                    transient=not answer.tls,
                     answered=bool(chain) or self._host(current).answered,
                 )
             if not answer.redirects:
-                outcome = verdict(answer.code, answer.reason, written, tuple(chain))
+                outcome = verdict(answer.code, answer.reason, written, tuple(chain), answer.bot_wall)
                 return replace(outcome, retry_after=answer.retry_after) if answer.code == 429 else outcome
             try:
                 current = _redirect_target(current, answer.location)
@@ -341,12 +344,13 @@ class _Run:
                         response.extensions.get(_LOCATION),
                         _retry_after(response.headers.get("retry-after")),
                         body,
+                        response.headers.get(BOT_WALL_HEADER[0], "").lower() == BOT_WALL_HEADER[1],
                     )
             except (TimeoutError, httpx.TimeoutException):
                 out_of_time = limit < self.settings.timeout
                 result = _Silence(f"no answer within {limit:.0f} s", timed_out=True, out_of_time=out_of_time)
             except httpx.TransportError as error:
-                result = _Silence(f"{type(error).__name__}: {error}".rstrip(": "))
+                result = _Silence(f"{type(error).__name__}: {error}".rstrip(": "), tls=_tls_refused(error))
             finally:
                 host.waited += time.monotonic() - started
         self._count(host, result)
@@ -397,6 +401,20 @@ class _Run:
         if name not in self.hosts:
             self.hosts[name] = _Host(name)
         return self.hosts[name]
+
+
+def _tls_refused(error: BaseException) -> bool:
+    """True when `error` comes from TLS itself (a certificate, a protocol), not a connection cut short."""
+    cause: BaseException | None = error
+    for _depth in range(10):  # a chain of causes is short; never follow a cycle for ever
+        if cause is None:
+            return False
+        if isinstance(cause, ssl.SSLError) and not isinstance(
+            cause, ssl.SSLEOFError | ssl.SSLZeroReturnError
+        ):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _host_name(url: httpx.URL) -> str:

@@ -46,18 +46,22 @@ def read_json(path: Path, version_key: str, version: int) -> dict[str, Any]:
     return data
 
 
-def read_history(path: Path, section: str, parse: Callable[[Any], T], empty: T) -> T:
-    """The history in `path`, `parse`d from its `section`; `empty` if there is no file yet (first run)."""
+def read_history(path: Path, section: str, parse: Callable[[Any], T], empty: T, optional: bool = False) -> T:
+    """The history in `path`, `parse`d from its `section`; `empty` if there is no file yet (first run),
+    or, for an `optional` section (one added to the format later), if the file has none."""
     if not path.exists():
         return empty
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != HISTORY_VERSION:
             raise ReportError(f"{path}: version {data.get('version')!r}, expected {HISTORY_VERSION}")
+        if optional and section not in data:
+            return empty
         return parse(data[section])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ReportError(f"{path}: unreadable history ({error}); delete it to start afresh") from None
 
 
-def write_history(path: Path, section: str, data: Any) -> None:
-    write_json(path, {"version": HISTORY_VERSION, section: data})
+def write_history(path: Path, section: str, data: Any, **optional: Any) -> None:
+    """Write the history's `section`, and each `optional` section that is not empty."""
+    write_json(path, {"version": HISTORY_VERSION, section: data, **{k: v for k, v in optional.items() if v}})
