@@ -82,12 +82,10 @@ async def _check_all(
             for entry in rotation(entries, last_checked):
                 await at_once.acquire()
                 needs = _requests_needed(entry, hub, github)
-                if _out_of_time(deadline):
+                # Out of time or budget: a later entry may need nothing, or only the API with budget left.
+                if (needs and _out_of_time(deadline)) or not _reserve(needs):
                     at_once.release()
-                    break
-                if not _reserve(needs):
-                    at_once.release()
-                    continue  # a later entry may need only the API that still has budget
+                    continue
                 tasks.create_task(one(entry, needs))
         for entry in entries:  # the rest: compared with what they were last told
             if entry.id not in results:

@@ -371,8 +371,10 @@ class Api:
             return None
         self._blocked_until = None  # decided by the caller, with the wait
         retry_after = (headers.get("Retry-After") or "").strip()
-        if retry_after.isdigit() and len(retry_after) <= 12:
-            return min(float(retry_after), MAX_BLOCK_SECONDS)
+        if retry_after.isdigit():  # an absurd number of digits is as long as a wait can be
+            return min(
+                float(retry_after[:12]) if len(retry_after) <= 12 else MAX_BLOCK_SECONDS, MAX_BLOCK_SECONDS
+            )
         if reset_at is not None:
             return max(0.0, _clamp_epoch(reset_at) - time.time())
         return 60.0
@@ -427,7 +429,9 @@ def _rate_limit(headers: Mapping[str, str]) -> tuple[int | None, float | None]:
     remaining = (headers.get("X-RateLimit-Remaining") or "").strip()
     reset = (headers.get("X-RateLimit-Reset") or "").strip()
     if remaining.isdigit() and len(remaining) <= 12:
-        reset_at = float(reset) if reset.isdigit() and len(reset) <= 12 else None
+        reset_at = None
+        if reset.isdigit():  # an absurd number of digits is as far off as a reset may be
+            reset_at = float(reset) if len(reset) <= 12 else time.time() + MAX_BLOCK_SECONDS
         return int(remaining), reset_at
     match = _IETF_RATE_LIMIT.search(headers.get("RateLimit") or "")
     if match:
