@@ -201,8 +201,9 @@ class Api:
         return True
 
     def refund(self, reserved: int, used: int) -> None:
+        """Give back what an entry reserved and did not use (or take what its retries used beyond)."""
         if self.budget_left is not None:
-            self.budget_left += max(0, reserved - used)
+            self.budget_left += reserved - used
 
     # --- Asking ----------------------------------------------------------------------------
 
@@ -353,8 +354,6 @@ class Api:
         self.requests += 1
         if status == 304 and self.limits.free_not_modified:
             return
-        if self.budget_left is not None:
-            self.budget_left -= 1  # counted once it is asked, even past the reservation (a retry)
         counted = _counted.get()
         if counted is not None:
             counted[self.name] = counted.get(self.name, 0) + 1
