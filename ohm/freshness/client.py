@@ -207,9 +207,15 @@ class Api:
 
     # --- Asking ----------------------------------------------------------------------------
 
-    async def get(self, path: str, keep: Callable[[Any], Any]) -> Any:
-        """The JSON answer at `path`, checked and reduced by `keep` to what the check reads (and caches)."""
+    async def get(self, path: str, keep: Callable[[Any], Any], immutable: bool = False) -> Any:
+        """The JSON answer at `path`, checked and reduced by `keep` to what the check reads (and caches).
+
+        `immutable`: an answer that never changes (a commit is a commit), asked only if not cached.
+        """
         url = self.base_url + path
+        if immutable and self.cache.get(url) is not None:
+            with contextlib.suppress(Unusable):
+                return await self.cached(path, keep)
         if url in self._asked:
             self.repeats += 1
             return await asyncio.shield(self._asked[url])

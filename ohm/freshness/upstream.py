@@ -118,6 +118,7 @@ async def hub_has_revision(api: Api, repo: str, revision: str) -> bool:
         await api.get(
             f"/api/models/{_path(repo)}/revision/{urllib.parse.quote(revision, safe='')}",
             keep=lambda data: {"sha": _text(_object(data, "answer"), "sha")},
+            immutable=True,  # whether a commit belongs to a repository does not change
         )
     except NotFound:
         return False
