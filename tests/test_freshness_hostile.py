@@ -185,3 +185,17 @@ def test_time_is_asked_once_per_request_not_per_byte(tmp_path, hub, github):
     run(tmp_path, hub, github)
     assert_not_checked(tmp_path, "relicensed-lm", "links.model_card", "timed out")
     assert hub.paths().count(HUB_CARD) == 2, "tried again once, then given up"
+
+
+def test_a_damaged_cache_is_not_checked_once_then_asked_afresh(tmp_path, hub, github):
+    run(tmp_path, hub, github)
+    cache = json.loads((tmp_path / "cache.json").read_text(encoding="utf-8"))
+    [url] = [url for url in cache["responses"] if url.endswith(HUB_CARD)]
+    cache["responses"][url]["body"]["gated"] = "yes"
+    (tmp_path / "cache.json").write_text(json.dumps(cache), encoding="utf-8")
+
+    assert run(tmp_path, hub, github) in (0, 1)
+    assert_not_checked(tmp_path, "relicensed-lm", "links.model_card", "`gated` is text")
+    run(tmp_path, hub, github)
+    assert "relicensed-lm" not in read_freshness(tmp_path / "freshness.json").not_checked
+    assert findings(tmp_path)["relicensed-lm"][0][0] == "licence-changed"

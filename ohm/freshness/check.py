@@ -97,6 +97,9 @@ async def _check_all(
                     False,
                     last_checked.get(entry.id),
                 )
+    known = {entry.id for entry in entries}
+    for gone in [entry_id for entry_id in last_checked if entry_id not in known]:
+        del last_checked[gone]  # entries removed from the catalogue
     return [results[entry.id] for entry in entries]
 
 

@@ -108,6 +108,9 @@ class ResponseCache:
         self._used.add(url)
         self._responses[url] = {"etag": etag, "body": body}
 
+    def forget(self, url: str) -> None:
+        self._responses.pop(url, None)
+
     def put_missing(self, url: str) -> None:
         self._used.add(url)
         self._responses[url] = {"etag": None, "missing": True}
@@ -267,7 +270,7 @@ class Api:
 
     async def _get(self, url: str, keep: Callable[[Any], Any]) -> Any:
         cached = self.cache.get(url)
-        etag = cached.get("etag") if cached else None
+        etag = _etag(cached.get("etag")) if cached else None
         attempt = 0
         while True:
             try:
@@ -282,7 +285,11 @@ class Api:
             self._watch_rate_limit(headers)
             if status == 304 and cached and "body" in cached:
                 self.not_modified += 1
-                return keep(cached["body"])
+                try:
+                    return keep(cached["body"])
+                except Unusable:
+                    self.cache.forget(url)  # a damaged cache file: the next run asks afresh
+                    raise
             if 200 <= status < 300:
                 body = keep(parse_json(payload))
                 self.cache.put(url, _etag(headers.get("ETag")), body)
@@ -450,9 +457,9 @@ def _clamp_epoch(epoch: float) -> float:
     return min(max(epoch, now), now + MAX_BLOCK_SECONDS)
 
 
-def _etag(value: str | None) -> str | None:
+def _etag(value: Any) -> str | None:
     """An ETag worth sending back: a quoted printable-ASCII tag, else None (the answer is kept without)."""
-    return value if value is not None and _ETAG.fullmatch(value.strip()) else None
+    return value.strip() if isinstance(value, str) and _ETAG.fullmatch(value.strip()) else None
 
 
 def _safe_for_token(base_url: str) -> bool:
