@@ -129,7 +129,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="requests at once per API (default: 4)")
     args = parser.parse_args()
     print(
-        f"| entries | night | Hub requests (304) | GitHub requests (304) | repeats asked once | loopback | "
+        f"| entries | cache | Hub requests (304) | GitHub requests (304) | repeats asked once | loopback | "
         f"full pass at {args.latency:g} s a request | nights for a full pass |"
     )
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
