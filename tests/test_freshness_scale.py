@@ -21,10 +21,11 @@ TODAY = "2026-11-25"
 SETTINGS = ClientSettings(timeout=5, retries=0, backoff_seconds=0)
 
 
-def entry(number: int, card: str | None = None) -> Entry:
+def entry(number: int, card: str | None = None, **fields: object) -> Entry:
     name = f"model-{number:05d}"
     return entry_facts(
         {
+            **fields,
             "id": name,
             "name": name,
             "links": {
@@ -103,8 +104,9 @@ def test_a_request_budget_leaves_the_rest_for_the_next_night_oldest_first(fakes)
 @pytest.mark.timeout(60)
 def test_an_entry_not_reached_is_compared_with_its_last_answers_and_says_when(fakes):
     hub, _github = fakes
-    hub.hub_model("example/model-00001", "cc-by-nc-4.0")  # its licence changed before the first night
-    entries = [entry(0), entry(1)]
+    # Its licence changed before the first night; its verified revision is an older one of the card.
+    hub.hub_model("example/model-00001", "cc-by-nc-4.0", revisions=("c" * 40,))
+    entries = [entry(0), entry(1, verified_revision="c" * 40)]
     cache = ResponseCache()
     hub_api, github_api = apis(fakes, cache, ApiLimits(workers=1), ApiLimits(workers=1))
     check_entries(entries, hub_api, github_api, Thresholds(), "2026-11-24")
@@ -118,8 +120,9 @@ def test_an_entry_not_reached_is_compared_with_its_last_answers_and_says_when(fa
         TODAY,
     )
     assert report.not_reached == {"model-00001": "2026-11-24"}
-    [finding] = report.entries["model-00001"]
+    finding = report.entries["model-00001"][0]
     assert (finding.kind, finding.upstream) == ("licence-changed", "cc-by-nc-4.0"), "from the cached answer"
+    assert [f.kind for f in report.entries["model-00001"]] == ["licence-changed", "card-changed"]
     assert "model-00001" not in report.not_checked
     text = report_markdown(report)
     assert "### Not reached this run" in text and "- `model-00001`: last checked 2026-11-24" in text

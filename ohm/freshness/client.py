@@ -237,7 +237,7 @@ class Api:
         future.set_result(body)
         return body
 
-    async def cached(self, path: str, keep: Callable[[Any], Any]) -> Any:
+    async def cached(self, path: str, keep: Callable[[Any], Any], immutable: bool = False) -> Any:
         """The last answer at `path` from an earlier run, without asking; NotReached if there is none."""
         cached = self.cache.get(self.base_url + path)
         if cached is None:
