@@ -3,7 +3,10 @@
 Each fake answers JSON from what a test put in it, with an ETag per answer
 (304 when the request's If-None-Match matches), and records every request.
 A path can be made to fail instead: any status, a hang longer than the
-client's timeout, or an answer that is not JSON.
+client's timeout, an answer that is not JSON, or a hostile one: any body
+(`body`), sent a byte at a time (`trickle`), never ending (`endless`), late
+(`delay`), or not HTTP at all (`raw`). Every hostile answer stops by itself
+within HOSTILE_SECONDS, so no server thread outlives a test for long.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 HANG_SECONDS = 3
+HOSTILE_SECONDS = 20
 
 
 @dataclass
@@ -27,6 +31,11 @@ class Failure:
     times: int | None = None  # fail this many times, then answer normally; None: always
     hang: bool = False
     not_json: bool = False
+    body: bytes | None = None  # answered with this status and body instead of JSON of a failure
+    trickle: float = 0.0  # seconds between the bytes of the body
+    endless: bool = False  # after the body, more of it, until the client gives up
+    delay: float = 0.0  # seconds before answering
+    raw: bytes | None = None  # written as the whole answer, status line included
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class FakeApi:
         self.down: Failure | None = None  # when set, every path fails like this
         self.headers: dict[str, str] = {}  # added to every answer (rate-limit headers, ...)
         self.requests: list[Request] = []
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests answered at once
         self._lock = threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -123,7 +134,7 @@ class FakeApi:
 
     # --- Answering ---------------------------------------------------------------------
 
-    def _answer(self, path: str, if_none_match: str | None) -> tuple[int, dict[str, str], bytes]:
+    def _failure(self, path: str) -> Failure | None:
         with self._lock:
             failure = self.down or self.failures.get(path)
             if failure is not None and failure.times is not None:
@@ -131,6 +142,13 @@ class FakeApi:
                 if failure.times < 0:
                     del self.failures[path]
                     failure = None
+        return failure
+
+    def _answer(
+        self, path: str, if_none_match: str | None, failure: Failure | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        if failure is not None and failure.body is not None:
+            return failure.status, dict(failure.headers), failure.body
         if failure is not None and failure.hang:
             time.sleep(HANG_SECONDS)
         if failure is not None and failure.not_json:
@@ -160,16 +178,44 @@ class FakeApi:
                 if_none_match = self.headers.get("If-None-Match")
                 with fake._lock:
                     fake.requests.append(Request(self.path, if_none_match, self.headers.get("Authorization")))
-                status, headers, body = fake._answer(self.path, if_none_match)
+                    fake.in_flight += 1
+                    fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+                try:
+                    self._reply(fake._failure(self.path))
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _reply(self, failure: Failure | None) -> None:
+                if failure is not None and failure.delay:
+                    time.sleep(failure.delay)
+                if failure is not None and failure.raw is not None:
+                    self.wfile.write(failure.raw)
+                    return
+                status, headers, body = fake._answer(self.path, self.headers.get("If-None-Match"), failure)
                 self.send_response(status)
                 for name, value in {**fake.headers, **headers}.items():
                     self.send_header(name, value)
+                streamed = failure is not None and (failure.trickle or failure.endless)
                 if status != 304:
                     self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(body)))
+                    if not streamed:
+                        self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if status != 304:
+                if status == 304:
+                    return
+                if not streamed:
                     self.wfile.write(body)
+                    return
+                stop = time.monotonic() + HOSTILE_SECONDS
+                while time.monotonic() < stop:  # until the client hangs up (an OSError) or time is up
+                    for byte in range(len(body)) if failure.trickle else [None]:
+                        self.wfile.write(body if byte is None else body[byte : byte + 1])
+                        self.wfile.flush()
+                        if failure.trickle:
+                            time.sleep(failure.trickle)
+                    if not failure.endless:
+                        return
 
         return Handler
 

@@ -46,7 +46,7 @@ def run(reports: Path, hub: FakeApi, github: FakeApi, *extra: str, today: str = 
     return main(
         ["freshness", "--catalogue", str(CATALOGUE), "--report-dir", str(reports),
          "--hf-api", hub.url, "--github-api", github.url, "--today", today,
-         "--timeout", "1", "--backoff", "0", *extra]
+         "--timeout", "1", "--backoff", "0", "--workers", "1", "--hub-rate", "0", *extra]
     )  # fmt: skip
 
 

@@ -4,7 +4,10 @@ the nightly one keeps the tracking issue with `ohm issue`."""
 from __future__ import annotations
 
 import shlex
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from ohm.cli import parser
 from ohm.nightly.issue import issue_command
@@ -65,3 +68,28 @@ def test_nightly_calls_the_issue_verb_with_options_it_takes():
         Path("reports/links/report.json"),
         Path("reports/freshness/freshness.json"),
     )
+
+
+@pytest.mark.parametrize("workflow", ["nightly-links.yml", "deploy.yml"])
+@pytest.mark.parametrize(
+    ("status", "writes_report", "passes"),
+    [(0, True, True), (1, True, True), (2, False, False), (1, False, False), (137, False, False)],
+    ids=["clean", "findings", "failed", "crashed-with-1", "killed"],
+)
+def test_the_freshness_step_fails_unless_the_check_ended_with_a_report(
+    tmp_path, workflow, status, writes_report, passes
+):
+    """The step's own script, run by bash with a stand-in for `ohm` that exits as the check would."""
+    job = "check-links" if workflow.startswith("nightly") else "build"
+    script = steps(load(workflow), job)[index(steps(load(workflow), job), "ohm freshness")]["run"]
+    ohm = tmp_path / ".venv" / "bin" / "ohm"
+    ohm.parent.mkdir(parents=True)
+    write = (
+        "mkdir -p reports/freshness && echo '{}' > reports/freshness/freshness.json\n"
+        if writes_report
+        else ""
+    )
+    ohm.write_text(f"#!/bin/sh\n{write}exit {status}\n", encoding="utf-8")
+    ohm.chmod(0o755)
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, timeout=30, check=False)
+    assert (result.returncode == 0) is passes

@@ -5,9 +5,11 @@ history of findings and writes freshness.json and report.md (the section the
 nightly report and the tracking issue show). Tokens come from HF_TOKEN and
 GITHUB_TOKEN when set.
 
-Exit status: 0 no new findings, 1 new findings, 2 the check itself failed
-(invalid catalogue, unreadable history). Upstream failures are never an error:
-they are reported as "not checked".
+Exit status: 0 no new findings, 1 new findings, both with the report written;
+2 the check itself failed (bad options, invalid catalogue, unreadable history,
+a report that cannot be written, a bug), with one line on standard error and
+nothing written. Whatever upstream answers, or fails to, is never an error:
+it is reported as "not checked", and the run ends within its time budget.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ohm.nightly.files import ReportError
 
 from . import history as history_file
 from .check import check_entries
-from .client import Api, ClientSettings, ResponseCache
+from .client import Api, ApiLimits, ClientSettings, ResponseCache
 from .entries import read_entries
 from .findings import Thresholds
 from .report import build_freshness, report_markdown, write_freshness
@@ -37,13 +39,30 @@ HUB_API = "https://huggingface.co"
 GITHUB_API = "https://api.github.com"
 GITHUB_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
+# The APIs' published limits, and what one run takes of them (README, "How much a night asks"):
+# - Hub API requests, per 5-minute window: 500 per IP address without a token, 1,000 for a free
+#   user's token (https://huggingface.co/docs/hub/rate-limits); whether a 304 counts is not
+#   documented, so every request counts. Paced below both: 1.5 or 3 a second.
+# - GitHub REST: 1,000 requests an hour for a workflow's GITHUB_TOKEN, 5,000 for a personal token;
+#   a 304 does not count (docs.github.com, "Rate limits for the REST API" and "Best practices").
+#   A run spends at most 900 counted requests by default (--github-budget), one night's worth.
+HUB_RATE = {False: 1.5, True: 3.0}  # requests a second, without and with HF_TOKEN
+GITHUB_RATE = 10.0  # well below GitHub's secondary limit of 900 points a minute
+GITHUB_BUDGET = 900
+WORKERS = 4
+TIME_BUDGET = 600.0  # seconds: the nightly step allows 15 minutes
+
 
 def freshness_command(args: argparse.Namespace) -> int:
     try:
         return _check(args)
     except (ReportError, OSError) as error:
         print(f"freshness check failed: {error}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
+    except Exception as error:  # a bug: still one line, and an exit status the workflows read as failure
+        print(
+            f"freshness check failed: error of the check ({type(error).__name__}: {error})", file=sys.stderr
+        )
+    return EXIT_CHECK_FAILED
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -65,12 +84,28 @@ def _check(args: argparse.Namespace) -> int:
         retries=args.retries,
         backoff_seconds=args.backoff,
         give_up_after=args.give_up_after,
+        max_body_bytes=args.max_body,
     )
-    hub = Api("Hugging Face", args.hf_api, os.environ.get("HF_TOKEN"), cache, settings)
-    github = Api("GitHub", args.github_api, os.environ.get("GITHUB_TOKEN"), cache, settings, GITHUB_HEADERS)
+    hf_token = os.environ.get("HF_TOKEN")
+    hub_limits = ApiLimits(
+        workers=args.workers, rate=HUB_RATE[bool(hf_token)] if args.hub_rate is None else args.hub_rate
+    )
+    github_limits = ApiLimits(
+        workers=args.workers, rate=args.github_rate, budget=args.github_budget or None, free_not_modified=True
+    )
+    hub = Api("Hugging Face", args.hf_api, hf_token, cache, settings, limits=hub_limits)
+    github = Api(
+        "GitHub",
+        args.github_api,
+        os.environ.get("GITHUB_TOKEN"),
+        cache,
+        settings,
+        GITHUB_HEADERS,
+        github_limits,
+    )
     thresholds = Thresholds(inactive_days=args.inactive_after, verification_days=args.verification_due_after)
 
-    results = check_entries(entries, hub, github, thresholds, args.today)
+    results = check_entries(entries, hub, github, thresholds, args.today, args.time_budget or None)
     partly_checked = {result.entry.id for result in results if result.not_checked}
     after = history_file.update(
         before, {result.entry.id: result.findings for result in results}, partly_checked, args.today
@@ -92,9 +127,9 @@ def _check(args: argparse.Namespace) -> int:
     )
     findings = sum(len(result.findings) for result in results)
     print(
-        f"{len(results)} entries checked: {findings} findings on {len(freshness.entries)} entries "
-        f"({new} new), {len(partly_checked)} not fully checked; "
-        f"{hub.requests + github.requests} answers from upstream, "
+        f"{len(results)} entries: {findings} findings on {len(freshness.entries)} entries "
+        f"({new} new), {len(partly_checked)} not fully checked, {len(freshness.not_reached)} not reached "
+        f"this run; {hub.requests + github.requests} answers from upstream, "
         f"{hub.not_modified + github.not_modified} unchanged (304). Report: {args.report_dir}/report.md"
     )
     return EXIT_NEW_FINDINGS if new else EXIT_CLEAN
@@ -192,5 +227,44 @@ def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         default=client.give_up_after,
         metavar="N",
         help="failed requests in a row before an API is not asked again this run (default: %(default)s)",
+    )
+    check.add_argument(
+        "--time-budget",
+        type=_seconds,
+        default=TIME_BUDGET,
+        metavar="SECONDS",
+        help="the whole run's time; what it did not reach is compared with its last answers "
+        "(0: none; default: %(default)s)",
+    )
+    check.add_argument(
+        "--workers", type=_positive, default=WORKERS, help="requests at once per API (default: %(default)s)"
+    )
+    check.add_argument(
+        "--hub-rate",
+        type=_seconds,
+        metavar="PER_SECOND",
+        help=f"Hub requests a second at most (default: {HUB_RATE[False]:g}, "
+        f"with HF_TOKEN {HUB_RATE[True]:g}; 0: no pacing)",
+    )
+    check.add_argument(
+        "--github-rate",
+        type=_seconds,
+        default=GITHUB_RATE,
+        metavar="PER_SECOND",
+        help="GitHub requests a second at most (0: no pacing; default: %(default)s)",
+    )
+    check.add_argument(
+        "--github-budget",
+        type=_count,
+        default=GITHUB_BUDGET,
+        metavar="N",
+        help="GitHub requests counted against its rate limit per run (0: no budget; default: %(default)s)",
+    )
+    check.add_argument(
+        "--max-body",
+        type=_positive,
+        default=client.max_body_bytes,
+        metavar="BYTES",
+        help="the largest answer read (default: %(default)s)",
     )
     check.set_defaults(run=freshness_command)

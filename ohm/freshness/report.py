@@ -4,10 +4,14 @@
      "thresholds": {"inactive_days": 365, "verification_days": 180},
      "entries": {"medsam": [{"kind": "licence-changed", "field": "licenses.weights",
                              "catalogue": "Apache-2.0", "upstream": "cc-by-nc-4.0", "since": "2026-11-20"}]},
-     "not_checked": {"whisper": [{"field": "links.repository", "reason": "GitHub: 503 Service Unavailable"}]}}
+     "not_checked": {"whisper": [{"field": "links.repository", "reason": "GitHub: 503 Service Unavailable"}]},
+     "not_reached": {"medsam": "2026-11-23"}}
 
 `entries` holds only entries with findings; `not_checked` lists the upstream
-questions that got no answer this run, which are never findings. The file
+questions that got no answer this run, which are never findings; `not_reached`
+(added later; absent means none) names the entries this run did not ask about
+(its time or request budget ran out first) with the day they were last asked
+about, or null if never: their findings come from the answers of that day. The file
 changes `schema_version` only when a field is renamed, removed or changes meaning.
 A FreshnessReport is that file as typed data, read by the Markdown, the
 site's notices and the tracking issue.
@@ -15,7 +19,8 @@ site's notices and the tracking issue.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import re
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from ohm.site.render import markdown_text
 from .check import EntryResult
 from .findings import INACTIVE, KINDS, VERIFICATION_DUE, Thresholds
 from .history import History, key
+from .text import clean_text
 
 SCHEMA_VERSION = 1
 
@@ -54,6 +60,7 @@ class FreshnessReport:
     thresholds: Thresholds
     entries: dict[str, list[ReportedFinding]]  # only entries with findings, by id
     not_checked: dict[str, list[Unanswered]]
+    not_reached: dict[str, str | None] = field(default_factory=dict)  # entry id -> last checked, by id
 
     def is_new(self, finding: ReportedFinding) -> bool:
         return finding.since == self.checked
@@ -65,6 +72,7 @@ class FreshnessReport:
             "thresholds": asdict(self.thresholds),
             "entries": {entry: [asdict(f) for f in findings] for entry, findings in self.entries.items()},
             "not_checked": {entry: [asdict(u) for u in items] for entry, items in self.not_checked.items()},
+            "not_reached": self.not_reached,
         }
 
 
@@ -76,6 +84,7 @@ def build_freshness(
 ) -> FreshnessReport:
     entries: dict[str, list[ReportedFinding]] = {}
     not_checked: dict[str, list[Unanswered]] = {}
+    not_reached: dict[str, str | None] = {}
     kind_order = list(KINDS)
     for result in sorted(results, key=lambda result: result.entry.id):
         sinces = history.get(result.entry.id, {})
@@ -87,7 +96,9 @@ def build_freshness(
             ]
         if result.not_checked:
             not_checked[result.entry.id] = [Unanswered(field, reason) for field, reason in result.not_checked]
-    return FreshnessReport(today, thresholds, entries, not_checked)
+        if not result.reached:
+            not_reached[result.entry.id] = result.last_checked
+    return FreshnessReport(today, thresholds, entries, not_checked, not_reached)
 
 
 def write_freshness(report: FreshnessReport, path: Path) -> None:
@@ -118,6 +129,10 @@ def read_freshness(path: Path) -> FreshnessReport:
                 entry_id: [Unanswered(item["field"], item["reason"]) for item in items]
                 for entry_id, items in data.get("not_checked", {}).items()
             },
+            not_reached={
+                str(entry_id): day if isinstance(day, str) else None
+                for entry_id, day in (data.get("not_reached") or {}).items()
+            },
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise ReportError(f"{path}: not a freshness report ({type(error).__name__}: {error})") from None
@@ -126,8 +141,18 @@ def read_freshness(path: Path) -> FreshnessReport:
 # --- Markdown -----------------------------------------------------------------
 
 
+# The longest lists a section shows; freshness.json has them all.
+MAX_ENTRIES_SHOWN = 200
+MAX_NOT_CHECKED_SHOWN = 50
+MAX_NOT_REACHED_SHOWN = 20
+
+
 def report_markdown(report: FreshnessReport) -> str:
-    """The section for the nightly report and the tracking issue, grouped by entry."""
+    """The section for the nightly report and the tracking issue, grouped by entry.
+
+    Every value from upstream is in a code span, where GitHub links no
+    mention or reference; long lists are cut, saying how many more there are.
+    """
     entries, not_checked = report.entries, report.not_checked
     count = sum(len(findings) for findings in entries.values())
     new = sum(1 for findings in entries.values() for finding in findings if report.is_new(finding))
@@ -137,13 +162,15 @@ def report_markdown(report: FreshnessReport) -> str:
         f"Checked on {report.checked} against the Hugging Face Hub and GitHub: "
         f"**{_plural(len(entries), 'entry', 'entries')} to re-check** "
         f"({_plural(count, 'finding', 'findings')}, {new} new) · "
-        f"{_plural(len(not_checked), 'entry', 'entries')} not fully checked.",
+        f"{_plural(len(not_checked), 'entry', 'entries')} not fully checked"
+        + (f" · {len(report.not_reached)} not reached this run." if report.not_reached else "."),
         "",
     ]
-    for entry_id, findings in entries.items():
-        lines += [f"### `{entry_id}`", ""]
+    for entry_id, findings in list(entries.items())[:MAX_ENTRIES_SHOWN]:
+        lines += [f"### {_code(entry_id)}", ""]
         lines += [_finding_line(finding, report) for finding in findings]
         lines.append("")
+    lines += _more(len(entries) - MAX_ENTRIES_SHOWN, "entries with findings")
     if not entries:
         matches = "Every entry that could be checked" if not_checked else "Every entry"
         lines += [f"{matches} matches what upstream says.", ""]
@@ -155,16 +182,39 @@ def report_markdown(report: FreshnessReport) -> str:
             "They are not findings; the next run asks again.",
             "",
         ]
-        for entry_id, items in not_checked.items():
-            lines += [f"- `{entry_id}`, `{item.field}`: {markdown_text(item.reason)}" for item in items]
-        lines.append("")
+        unanswered = [
+            f"- {_code(entry_id)}, {_code(item.field)}: {_inert(item.reason)}"
+            for entry_id, items in not_checked.items()
+            if entry_id not in report.not_reached
+            for item in items
+        ]
+        lines += unanswered[:MAX_NOT_CHECKED_SHOWN]
+        lines += [*_more(len(unanswered) - MAX_NOT_CHECKED_SHOWN, "questions not checked"), ""]
+    if report.not_reached:
+        lines += [
+            "### Not reached this run",
+            "",
+            "The run's time or request budget ran out before these entries (the oldest-checked go first "
+            "next time); their findings above are those of the answers from the day they were last checked.",
+            "",
+        ]
+        reached = sorted(report.not_reached.items(), key=lambda item: (item[1] or "", item[0]))
+        lines += [
+            f"- {_code(entry_id)}: last checked {day or 'never'}"
+            for entry_id, day in reached[:MAX_NOT_REACHED_SHOWN]
+        ]
+        lines += [*_more(len(reached) - MAX_NOT_REACHED_SHOWN, "entries not reached"), ""]
     return "\n".join(lines)
+
+
+def _more(count: int, what: str) -> list[str]:
+    return [f"… and {count} more {what}: see freshness.json in the report artifact.", ""] if count > 0 else []
 
 
 def _finding_line(finding: ReportedFinding, report: FreshnessReport) -> str:
     kind = KINDS.get(finding.kind)
     if kind is None:  # written by a newer version of this check
-        return f"- {markdown_text(finding.kind)}: `{finding.field}`"
+        return f"- {_inert(finding.kind)}: {_code(finding.field)}"
     days = {INACTIVE: report.thresholds.inactive_days, VERIFICATION_DUE: report.thresholds.verification_days}
     detail = kind.detail.format(
         field=_code(finding.field),
@@ -177,13 +227,23 @@ def _finding_line(finding: ReportedFinding, report: FreshnessReport) -> str:
 
 
 def _code(value: Any) -> str:
-    """A value from upstream as inline code, cut short and unable to break out of it."""
+    """A value as inline code, cut short and unable to break out of it (with a backtick: inert text)."""
     if value is None:
         return "nothing"
-    text = " ".join(str(value).split())
+    text = " ".join(clean_text(str(value), 10_000).split())
     if len(text) > 100:
         text = text[:99] + "…"
-    return f"`{text}`" if "`" not in text else markdown_text(text)
+    return f"`{text}`" if "`" not in text else _inert(text)
+
+
+# GitHub links `@name` and `#123` (and `owner/repo#123`, `GH-123`) in text, but not in code, pre or
+# links, and a backslash does not stop it; a WORD JOINER after `@`, `#` or `GH-` does, unseen.
+_PINGS = re.compile(r"(@|(?<!&)#|\bGH-)", re.IGNORECASE)
+
+
+def _inert(value: Any) -> str:
+    """Text (not code) that GitHub renders literally and links to no person or issue."""
+    return _PINGS.sub(lambda match: match.group(1) + "&#8288;", markdown_text(value))
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -5,7 +5,11 @@
     GitHub  GET /repos/{owner}/{repo}                  license.spdx_id, archived, pushed_at
             GET /repos/{owner}/{repo}/releases/latest  published_at (404: no release yet)
 
-Each answer is cut down to the fields read here before it is cached.
+Each answer goes through one typed parser (`_keep_*`) before anything reads or
+caches it: the fields read must have their documented types (a string where a
+string is due, true or false where a boolean is; `"false"` is not false), and
+every string is cleaned (text.clean_text). An answer that does not fit raises
+Unusable naming the field, so that question is "not checked", never a finding.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from .client import Api, NotFound
+from .client import Api, NotFound, Unusable
+from .text import clean_text
 
 HUB_HOST = "huggingface.co"
 GITHUB_HOST = "github.com"
@@ -87,78 +92,144 @@ def _path(repo: str) -> str:
     return "/".join(urllib.parse.quote(segment, safe="") for segment in repo.split("/"))
 
 
-def fetch_hub_model(api: Api, repo: str) -> HubModel:
-    data = api.get(f"/api/models/{_path(repo)}", keep=_keep_hub_model)
-    card = data.get("cardData") or {}
+async def fetch_hub_model(api: Api, repo: str) -> HubModel:
+    data = await api.get(f"/api/models/{_path(repo)}", keep=_keep_hub_model)
+    card = data["cardData"]
     licence = card.get("license")
     if isinstance(licence, str):
         licences: tuple[str, ...] = (licence,)
     elif isinstance(licence, list):
-        licences = tuple(str(item) for item in licence)
+        licences = tuple(licence)
     else:
-        licences = tuple(tag.removeprefix("license:") for tag in data.get("tags", []))
-    gated = data.get("gated", False)
+        licences = tuple(tag.removeprefix("license:") for tag in data["tags"])
     return HubModel(
         repo=repo,
         licences=licences,
-        licence_name=card.get("license_name") if isinstance(card.get("license_name"), str) else None,
-        gated=gated if isinstance(gated, str) else bool(gated),
-        last_modified=_date(data.get("lastModified")),
-        sha=data["sha"].lower() if isinstance(data.get("sha"), str) else None,
+        licence_name=card.get("license_name"),
+        gated=data["gated"],
+        last_modified=_date(data["lastModified"]),
+        sha=data["sha"].lower() if data["sha"] else None,
     )
 
 
-def _keep_hub_model(data: dict[str, Any]) -> dict[str, Any]:
-    card = data.get("cardData") or {}
-    return {
-        "id": data["id"],
-        "sha": data.get("sha"),
-        "lastModified": data.get("lastModified"),
-        "gated": data.get("gated", False),
-        "tags": [tag for tag in data.get("tags", []) if isinstance(tag, str) and tag.startswith("license:")],
-        "cardData": {key: card[key] for key in ("license", "license_name", "license_link") if key in card},
-    }
-
-
-def hub_has_revision(api: Api, repo: str, revision: str) -> bool:
+async def hub_has_revision(api: Api, repo: str, revision: str) -> bool:
     """Whether `revision` is a commit of this Hugging Face repository (else it was read elsewhere)."""
     try:
-        api.get(
+        await api.get(
             f"/api/models/{_path(repo)}/revision/{urllib.parse.quote(revision, safe='')}",
-            keep=lambda data: {"sha": data.get("sha")},
+            keep=lambda data: {"sha": _text(_object(data, "answer"), "sha")},
+            immutable=True,  # whether a commit belongs to a repository does not change
         )
     except NotFound:
         return False
     return True
 
 
-def fetch_github_repo(api: Api, repo: str) -> GitHubRepo:
-    data = api.get(f"/repos/{_path(repo)}", keep=_keep_github_repo)
+async def fetch_github_repo(api: Api, repo: str) -> GitHubRepo:
+    data = await api.get(f"/repos/{_path(repo)}", keep=_keep_github_repo)
     try:
-        release = api.get(
-            f"/repos/{_path(repo)}/releases/latest",
-            keep=lambda data: {"published_at": data.get("published_at") or data.get("created_at")},
-        )
+        release = await api.get(f"/repos/{_path(repo)}/releases/latest", keep=_keep_release)
     except NotFound:
-        release = {}
-    licence = data.get("license") or {}
+        release = {"published_at": None}
     return GitHubRepo(
         repo=repo,
-        spdx_id=licence.get("spdx_id") or None,
-        archived=bool(data.get("archived")),
-        pushed_at=_date(data.get("pushed_at")),
-        latest_release=_date(release.get("published_at")),
+        spdx_id=(data["license"] or {}).get("spdx_id") or None,
+        archived=data["archived"],
+        pushed_at=_date(data["pushed_at"]),
+        latest_release=_date(release["published_at"]),
     )
 
 
-def _keep_github_repo(data: dict[str, Any]) -> dict[str, Any]:
-    licence = data.get("license") or {}
+# --- The typed parsers: each returns the plain, cleaned dict that is cached, or raises Unusable -------
+
+
+def _keep_hub_model(data: Any) -> dict[str, Any]:
+    data = _object(data, "answer")
+    card = data.get("cardData")
+    card = {} if card is None else _object(card, "cardData")
+    kept_card: dict[str, Any] = {}
+    licence = card.get("license")
+    if isinstance(licence, list):
+        kept_card["license"] = [_string(item, "cardData.license[]") for item in licence]
+    elif licence is not None:
+        kept_card["license"] = _string(licence, "cardData.license")
+    for name in ("license_name", "license_link"):
+        if card.get(name) is not None:
+            kept_card[name] = _string(card[name], f"cardData.{name}")
+    tags = data.get("tags")
+    tags = [] if tags is None else tags
+    if not isinstance(tags, list):
+        raise Unusable(f"unexpected answer: `tags` is {_kind(tags)}, expected a list")
+    gated = data.get("gated", False)
+    if not (gated is False or gated is True or gated in ("auto", "manual")):
+        raise Unusable(f'unexpected answer: `gated` is {_kind(gated)}, expected false, "auto" or "manual"')
     return {
-        "full_name": data["full_name"],
-        "archived": bool(data.get("archived")),
-        "pushed_at": data.get("pushed_at"),
-        "license": {"spdx_id": licence.get("spdx_id")} if licence else None,
+        "id": _text(data, "id", required=True),
+        "sha": _text(data, "sha"),
+        "lastModified": _timestamp(data, "lastModified"),
+        "gated": gated,
+        "tags": [clean_text(tag) for tag in tags if isinstance(tag, str) and tag.startswith("license:")],
+        "cardData": kept_card,
     }
+
+
+def _keep_github_repo(data: Any) -> dict[str, Any]:
+    data = _object(data, "answer")
+    archived = data.get("archived")
+    if not isinstance(archived, bool):
+        raise Unusable(f"unexpected answer: `archived` is {_kind(archived)}, expected true or false")
+    licence = data.get("license")
+    if licence is not None:
+        licence = {"spdx_id": _text(_object(licence, "license"), "spdx_id", where="license.spdx_id")}
+    return {
+        "full_name": _text(data, "full_name", required=True),
+        "archived": archived,
+        "pushed_at": _timestamp(data, "pushed_at"),
+        "license": licence,
+    }
+
+
+def _keep_release(data: Any) -> dict[str, Any]:
+    data = _object(data, "answer")
+    published = _timestamp(data, "published_at")
+    return {"published_at": published or _timestamp(data, "created_at")}
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Unusable(f"unexpected answer: `{where}` is {_kind(value)}, expected an object")
+    return value
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise Unusable(f"unexpected answer: `{where}` is {_kind(value)}, expected text")
+    return clean_text(value)
+
+
+def _text(data: dict[str, Any], name: str, *, required: bool = False, where: str | None = None) -> str | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    return _string(value, where or name)
+
+
+def _timestamp(data: dict[str, Any], name: str) -> str | None:
+    """An ISO 8601 timestamp, kept as written (cleaned); Unusable if it is no date."""
+    value = _text(data, name)
+    if value is not None and _date(value) is None:
+        raise Unusable(f"unexpected answer: `{name}` is not a date")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "text"  # never quoted: upstream text stays out of the reasons
+    return {int: "a number", float: "a number", list: "a list", dict: "an object"}.get(type(value), "odd")
 
 
 def _date(value: Any) -> str | None:
