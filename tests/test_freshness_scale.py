@@ -16,6 +16,7 @@ from ohm.freshness.history import update
 from ohm.freshness.report import build_freshness, report_markdown
 
 from .fake_upstream import Failure, FakeApi
+from .test_freshness_compare import typed
 
 TODAY = "2026-11-25"
 SETTINGS = ClientSettings(timeout=5, retries=0, backoff_seconds=0)
@@ -24,18 +25,20 @@ SETTINGS = ClientSettings(timeout=5, retries=0, backoff_seconds=0)
 def entry(number: int, card: str | None = None, **fields: object) -> Entry:
     name = f"model-{number:05d}"
     return entry_facts(
-        {
-            **fields,
-            "id": name,
-            "name": name,
-            "links": {
-                "model_card": card or f"https://huggingface.co/example/{name}",
-                "repository": f"https://github.com/example/{name}",
-            },
-            "licenses": {"weights": {"id": "Apache-2.0"}, "code": {"id": "Apache-2.0"}},
-            "access": "open",
-            "verified": "2026-11-01",
-        }
+        typed(
+            {
+                **fields,
+                "id": name,
+                "name": name,
+                "links": {
+                    "model_card": card or f"https://huggingface.co/example/{name}",
+                    "repository": f"https://github.com/example/{name}",
+                },
+                "licenses": {"weights": {"id": "Apache-2.0"}, "code": {"id": "Apache-2.0"}},
+                "access": "open",
+                "verified": "2026-11-01",
+            }
+        )
     )
 
 
