@@ -51,6 +51,7 @@ def write_project(config_file: Path, destination: Path) -> Path:
             docs_dir=config.get("docs_dir", "docs"),
             repo_url=config.get("repo_url"),
             edit_uri=config.get("edit_uri"),
+            site_url=config.get("site_url"),
             nav=config.get("nav"),
         )
     except SiteError as error:
@@ -60,6 +61,9 @@ def write_project(config_file: Path, destination: Path) -> Path:
     docs = destination / "docs"
     shutil.copytree(options.path(options.docs_dir), docs)
     for path, content in site.files.items():
+        if isinstance(content, bytes):  # a download, as it is
+            replace_file(docs / path, content)
+            continue
         replace_file(docs / path, with_front_matter(content, site.meta.get(path)).encode("utf-8"))
 
     config.update(
