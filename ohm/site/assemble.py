@@ -240,7 +240,7 @@ def for_html(value: Any) -> Any:
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
-    """Home; Models: all models, the comparison, each category's page; Tasks: all, then each.
+    """Home; Models: all models, the comparison, the changes, each category's page; Tasks: all, then each.
 
     No model pages (see above). Titles are escaped for HTML: the theme prints navigation titles as
     they are.
@@ -248,7 +248,12 @@ def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
     categories = [
         {str(html_text(category.title)): category_page(category.id)} for category in catalogue.categories
     ]
-    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *categories]
+    models = [
+        {"All models": ALL_MODELS_PAGE},
+        {"Compare side by side": COMPARE_PAGE},
+        {"Changes": CHANGES_PAGE},
+        *categories,
+    ]
     nav: list[dict[str, Any]] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
         tasks = [
@@ -256,7 +261,6 @@ def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
             *({str(html_text(task.title)): task_page(task.id)} for task in catalogue.tasks),
         ]
         nav.append({"Tasks": tasks})
-    nav.append({"Changes": CHANGES_PAGE})
     return nav
 
 

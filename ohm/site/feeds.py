@@ -90,8 +90,9 @@ def _feed(
         entry.title(f"{event.name}: {event.kind.replace('-', ' ')}")
         entry.updated(_day(event.date))
         entry.summary(event.summary)
-        if event.kind != REMOVED and event.entry in models:
-            entry.link(href=link(address(model_page(event.entry))), rel="alternate", type="text/html")
+        # Atom wants an alternate link where there is no content: a removed entry's is the changes page.
+        target = model_page(event.entry) if event.kind != REMOVED and event.entry in models else CHANGES_PAGE
+        entry.link(href=link(address(target)), rel="alternate", type="text/html")
     return feed.atom_str(pretty=True).decode("utf-8")
 
 
