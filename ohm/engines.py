@@ -30,7 +30,7 @@ from yaml_env_tag import construct_env_tag
 
 from ohm.files import replace_file
 from ohm.site.assemble import SiteError, assemble, site_options
-from ohm.site.pages import model_page
+from ohm.site.pages import CHANGES_PAGE, model_page
 
 PLUGIN = "ohm"
 ENGINES = ("mkdocs", "zensical")
@@ -72,7 +72,7 @@ def write_project(config_file: Path, destination: Path) -> Path:
         plugins=plugins,
         nav=site.nav,
         # Reached from category, task and home pages, like the plugin's build (see ohm/site/assemble.py).
-        not_in_nav="/" + model_page("*"),
+        not_in_nav="\n".join("/" + page for page in (model_page("*"), CHANGES_PAGE)),
     )
     config.pop("watch", None)
     theme = config.get("theme") or {}

@@ -49,7 +49,6 @@ from .governance import cyclonedx_json, governance_pack
 from .history import CatalogueHistory, read_history, upstream_events
 from .pages import (
     ALL_MODELS_PAGE,
-    CHANGES_PAGE,
     COMPARE_PAGE,
     INDEX_PAGE,
     TASKS_PAGE,
@@ -240,20 +239,16 @@ def for_html(value: Any) -> Any:
 
 
 def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
-    """Home; Models: all models, the comparison, the changes, each category's page; Tasks: all, then each.
+    """Home; Models: all models, the comparison, each category's page; Tasks: all, then each.
 
-    No model pages (see above). Titles are escaped for HTML: the theme prints navigation titles as
+    No model pages (see above), and no changes page, which the home page and every model page link to.
+    Titles are escaped for HTML: the theme prints navigation titles as
     they are.
     """
     categories = [
         {str(html_text(category.title)): category_page(category.id)} for category in catalogue.categories
     ]
-    models = [
-        {"All models": ALL_MODELS_PAGE},
-        {"Compare side by side": COMPARE_PAGE},
-        {"Changes": CHANGES_PAGE},
-        *categories,
-    ]
+    models = [{"All models": ALL_MODELS_PAGE}, {"Compare side by side": COMPARE_PAGE}, *categories]
     nav: list[dict[str, Any]] = [{"Home": INDEX_PAGE}, {"Models": models}]
     if catalogue.tasks:
         tasks = [
