@@ -30,7 +30,7 @@ from yaml_env_tag import construct_env_tag
 
 from ohm.files import replace_file
 from ohm.site.assemble import SiteError, assemble, site_options
-from ohm.site.pages import model_page
+from ohm.site.pages import CHANGES_PAGE, model_page
 
 PLUGIN = "ohm"
 ENGINES = ("mkdocs", "zensical")
@@ -51,6 +51,7 @@ def write_project(config_file: Path, destination: Path) -> Path:
             docs_dir=config.get("docs_dir", "docs"),
             repo_url=config.get("repo_url"),
             edit_uri=config.get("edit_uri"),
+            site_url=config.get("site_url"),
             nav=config.get("nav"),
         )
     except SiteError as error:
@@ -60,6 +61,9 @@ def write_project(config_file: Path, destination: Path) -> Path:
     docs = destination / "docs"
     shutil.copytree(options.path(options.docs_dir), docs)
     for path, content in site.files.items():
+        if isinstance(content, bytes):  # a download, as it is
+            replace_file(docs / path, content)
+            continue
         replace_file(docs / path, with_front_matter(content, site.meta.get(path)).encode("utf-8"))
 
     config.update(
@@ -68,7 +72,7 @@ def write_project(config_file: Path, destination: Path) -> Path:
         plugins=plugins,
         nav=site.nav,
         # Reached from category, task and home pages, like the plugin's build (see ohm/site/assemble.py).
-        not_in_nav="/" + model_page("*"),
+        not_in_nav="\n".join("/" + page for page in (model_page("*"), CHANGES_PAGE)),
     )
     config.pop("watch", None)
     theme = config.get("theme") or {}

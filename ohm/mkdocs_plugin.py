@@ -52,6 +52,7 @@ class CataloguePlugin(BasePlugin):
                 docs_dir=config.docs_dir,
                 repo_url=config.repo_url,
                 edit_uri=config.edit_uri,
+                site_url=config.site_url,
                 nav=config.nav,
             )
             self.site = assemble(self.options)

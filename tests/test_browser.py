@@ -305,6 +305,29 @@ def test_columns_sort_from_the_keyboard(page: Page, site_url, catalogue):
     assert names == sorted(names, key=str.casefold)
 
 
+def test_the_last_verified_column_sorts_by_date(page: Page, site_url, catalogue):
+    page.goto(site_url + "/")
+    heading = page.locator(".ohm-compare thead th", has_text="Last verified")
+    heading.get_by_role("button", name="Last verified").click()
+    expect(heading).to_have_attribute("aria-sort", "ascending")
+    table_drawn(page)
+    days = page.eval_on_selector_all(
+        ".ohm-compare tbody tr:not([hidden]) td[data-label='Last verified']",
+        "cells => cells.map(c => c.textContent)",
+    )
+    assert days and days == sorted(days)
+    assert set(days) <= {model.verified for model in catalogue.models}
+    heading.get_by_role("button", name="Last verified").click()
+    expect(heading).to_have_attribute("aria-sort", "descending")
+    table_drawn(page)
+    days = page.eval_on_selector_all(
+        ".ohm-compare tbody tr:not([hidden]) td[data-label='Last verified']",
+        "cells => cells.map(c => c.textContent)",
+    )
+    assert days == sorted(days, reverse=True)
+    assert days[0] == max(model.verified for model in catalogue.models)
+
+
 def test_model_page_shows_licence_and_opens_its_edit_link(page: Page, site_url, repository_url, catalogue):
     whisper = model(catalogue, "whisper")
     page.goto(site_url + "/models/whisper/")

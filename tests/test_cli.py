@@ -47,6 +47,7 @@ def test_render_writes_exactly_the_pages_and_removes_stale_ones(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         ".ohm-output",
+        "changes.md",
         "compare.md",
         "index.md",
         "llm.md",

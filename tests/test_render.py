@@ -145,7 +145,7 @@ def test_hostile_text_shows_literally_in_the_comparison_table(hostile_pages):
     # Python-Markdown writes an attribute's "&lt;" back as an entity, so that one
     # literal reads as "<" in the search text; everything else is exact.
     assert HOSTILE.replace("&lt;entity&gt;", "<entity>") in row["data-text"]
-    assert len(row.find_all(["td", "th"])) == 7
+    assert len(row.find_all(["td", "th"])) == 8
 
 
 def test_hostile_text_creates_no_markup(hostile_pages):
@@ -287,7 +287,7 @@ def test_comparison_table_is_an_accessible_table_of_every_model(pages):
     table = home.select_one(".ohm-compare table")
     assert table.find("caption").get_text() == "All models in the catalogue"
     headings = table.select("thead th")
-    assert [th["scope"] for th in headings] == ["col"] * 7
+    assert [th["scope"] for th in headings] == ["col"] * 8
     # Commercial use and licence right after the name: on a phone a row is a card in this order.
     assert [th.get_text() for th in headings] == [
         "Model",
@@ -297,6 +297,7 @@ def test_comparison_table_is_an_accessible_table_of_every_model(pages):
         "Kind",
         "Modalities",
         "Tasks",
+        "Last verified",
     ]
     rows = table.select("tbody tr")
     assert [row.find("th", scope="row").get_text() for row in rows] == [

@@ -41,9 +41,24 @@ from ohm.catalog.catalogue import Catalogue
 from ohm.freshness.report import FreshnessError
 from ohm.freshness.site import SiteFreshness, read_site_freshness
 
+from .badges import badge_svg
 from .edit_links import edit_urls, site_edit_uri
 from .export import SITE_FILES
-from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, task_page
+from .feeds import feeds
+from .governance import cyclonedx_json, governance_pack
+from .history import CatalogueHistory, read_history, upstream_events
+from .pages import (
+    ALL_MODELS_PAGE,
+    COMPARE_PAGE,
+    INDEX_PAGE,
+    TASKS_PAGE,
+    category_page,
+    cyclonedx_file,
+    model_badge,
+    model_page_url,
+    task_page,
+)
+from .pages import governance_pack as governance_pack_file
 from .render import Repository, html_text, page_meta, render_pages
 
 
@@ -69,6 +84,7 @@ class SiteOptions:
     docs_dir: str = "docs"
     repo_url: str | None = None
     edit_uri: str | None = None
+    site_url: str | None = None  # the site's address, for the feeds' links (relative without it)
     nav: tuple[Any, ...] = ()  # mkdocs.yml's navigation: the hand-written pages
 
     def path(self, relative: str) -> Path:
@@ -98,6 +114,7 @@ def site_options(
     docs_dir: str = "docs",
     repo_url: str | None = None,
     edit_uri: str | None = None,
+    site_url: str | None = None,
     nav: list[Any] | None = None,
 ) -> SiteOptions:
     """The options from the `ohm` plugin's settings in mkdocs.yml and mkdocs.yml's own; SiteError if bad."""
@@ -117,6 +134,7 @@ def site_options(
         docs_dir=docs_dir,
         repo_url=repo_url,
         edit_uri=edit_uri,
+        site_url=site_url or None,
         nav=tuple(nav or ()),
         **given,
     )
@@ -124,7 +142,8 @@ def site_options(
 
 @dataclass(frozen=True)
 class Site:
-    files: dict[str, str]  # every generated page and export, by its path inside the docs folder
+    # Every generated page and export, by its path inside the docs folder (bytes: the governance packs).
+    files: dict[str, str | bytes]
     meta: dict[str, dict[str, Any]]  # each generated page's metadata, text escaped for HTML
     nav: list[Any]  # the whole navigation, as mkdocs.yml writes it: [{title: path or [...]}, ...]
     in_nav: frozenset[str]  # the pages the navigation names
@@ -139,8 +158,19 @@ def assemble(options: SiteOptions) -> Site:
     freshness = _freshness(options)
     edit_uri = site_edit_uri(options.repo_url, options.edit_uri)
     repository = Repository.from_site_config(options.repo_url, edit_uri)
-    files = render_pages(catalogue, options.path(options.templates), repository, freshness)
+    history = catalogue_history(options, catalogue, freshness)
+    files: dict[str, str | bytes] = {
+        **render_pages(
+            catalogue, options.path(options.templates), repository, freshness, history, options.site_url
+        )
+    }
     files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+    files.update(feeds(catalogue, history, options.site_url))
+    for model in catalogue.models:
+        page_url = _absolute(options.site_url, model_page_url(model.id))
+        files[model_badge(model.id)] = badge_svg(model)
+        files[cyclonedx_file(model.id)] = cyclonedx_json(model, page_url)
+        files[governance_pack_file(model.id)] = governance_pack(model, page_url)
     docs = options.path(options.docs_dir)
     for path in sorted(files):
         if (docs / path).exists():
@@ -172,6 +202,21 @@ def _catalogue(options: SiteOptions) -> Catalogue:
     return opened.catalogue
 
 
+def catalogue_history(
+    options: SiteOptions, catalogue: Catalogue, freshness: SiteFreshness | None
+) -> CatalogueHistory:
+    """The catalogue file's history from git, with the freshness check's findings as dated events."""
+    history = read_history(options.path(options.catalogue))
+    if freshness is None:
+        return history
+    return history.with_events(upstream_events(((m.id, m.name) for m in catalogue.models), freshness.notices))
+
+
+def _absolute(site_url: str | None, address: str) -> str:
+    """An address in the site as a document outside it names it: absolute with the site's address."""
+    return site_url.rstrip("/") + "/" + address if site_url else address
+
+
 def _freshness(options: SiteOptions) -> SiteFreshness | None:
     if not options.freshness:
         return None
@@ -196,7 +241,8 @@ def for_html(value: Any) -> Any:
 def catalogue_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
     """Home; Models: all models, the comparison, each category's page; Tasks: all, then each.
 
-    No model pages (see above). Titles are escaped for HTML: the theme prints navigation titles as
+    No model pages (see above), and no changes page, which the home page and every model page link to.
+    Titles are escaped for HTML: the theme prints navigation titles as
     they are.
     """
     categories = [

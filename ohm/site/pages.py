@@ -22,13 +22,18 @@ TASKS_PAGE = "tasks/index.md"
 ALL_MODELS_PAGE = "models/index.md"
 # The side-by-side comparison of chosen models.
 COMPARE_PAGE = "compare.md"
+# What was added, changed and removed, month by month (ohm/site/history.py).
+CHANGES_PAGE = "changes.md"
 # Pages that exist whatever the catalogue holds, and what they are, for messages.
 FIXED_PAGES = {
     INDEX_PAGE: "the home page",
     TASKS_PAGE: "the list of tasks",
     ALL_MODELS_PAGE: "the list of all models",
     COMPARE_PAGE: "the side-by-side comparison",
+    CHANGES_PAGE: "the changes page",
 }
+# Atom feed of every change to the catalogue; each category and each model has its own.
+CATALOGUE_FEED = "feeds/catalogue.xml"
 # How messages name the pages of each kind of declared entry, by the catalogue's section.
 SECTION_PAGES = {"categories": "category pages", "models": "model pages", "tasks": "task pages"}
 
@@ -43,6 +48,29 @@ def model_page(model_id: str) -> str:
 
 def task_page(task_id: str) -> str:
     return f"tasks/{task_id}.md"
+
+
+def category_feed(category_id: str) -> str:
+    return f"feeds/categories/{category_id}.xml"
+
+
+def model_feed(model_id: str) -> str:
+    return f"feeds/models/{model_id}.xml"
+
+
+def model_badge(model_id: str) -> str:
+    """The model's badge: commercial use and access, as SVG."""
+    return f"badges/{model_id}.svg"
+
+
+def governance_pack(model_id: str) -> str:
+    """The model's governance pack: its CycloneDX ML-BOM and the review worksheet, in one zip file."""
+    return f"governance/{model_id}.zip"
+
+
+def cyclonedx_file(model_id: str) -> str:
+    """The model's CycloneDX ML-BOM alone, for tools that read it."""
+    return f"governance/{model_id}.cdx.json"
 
 
 def model_page_url(model_id: str) -> str:

@@ -38,10 +38,28 @@ from ohm.files import check_output_folder, replace_folder
 from ohm.site import table
 
 from .citation import citation
-from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
+from .pages import (
+    ALL_MODELS_PAGE,
+    CATALOGUE_FEED,
+    CHANGES_PAGE,
+    COMPARE_PAGE,
+    INDEX_PAGE,
+    TASKS_PAGE,
+    address,
+    category_feed,
+    category_page,
+    cyclonedx_file,
+    governance_pack,
+    model_badge,
+    model_feed,
+    model_page,
+    task_page,
+)
 
 if TYPE_CHECKING:
     from ohm.freshness.site import SiteFreshness
+
+    from .history import CatalogueHistory
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -118,6 +136,13 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         tasks_page=TASKS_PAGE,
         all_models_page=ALL_MODELS_PAGE,
         compare_page=COMPARE_PAGE,
+        changes_page=CHANGES_PAGE,
+        catalogue_feed=CATALOGUE_FEED,
+        category_feed=category_feed,
+        model_feed=model_feed,
+        model_badge=model_badge,
+        governance_pack=governance_pack,
+        cyclonedx_file=cyclonedx_file,
         compare_table=table.compare_table,
         table_limit=table.ROWS,
         row_values=table.row_values,
@@ -158,22 +183,37 @@ def render_pages(
     templates_dir: Path = TEMPLATES_DIR,
     repository: Repository | None = None,
     freshness: SiteFreshness | None = None,
+    history: CatalogueHistory | None = None,
+    site_url: str | None = None,
 ) -> dict[str, str]:
     """Every generated page, keyed by its path inside the docs folder.
 
-    With `freshness`, model pages warn about what the freshness check found upstream.
+    With `freshness`, model pages warn about what the freshness check found upstream. `history`
+    (ohm/site/history.py) fills the model pages' History sections and the changes page; without
+    it they say the history is unavailable.
     """
+    if history is None:
+        from .history import CatalogueHistory
+
+        history = CatalogueHistory(unavailable="the site was built without the catalogue's history")
     env = make_environment(templates_dir)
+    env.globals["badge_embed"] = lambda model: badge_embed(model, site_url)
 
     def render(template: str, page: str, **context: object) -> None:
         pages[page] = env.get_template(template).render(
-            catalogue=catalogue, repository=repository, freshness=freshness, page=page, **context
+            catalogue=catalogue,
+            repository=repository,
+            freshness=freshness,
+            history=history,
+            page=page,
+            **context,
         )
 
     pages: dict[str, str] = {}
     render("index.md.j2", INDEX_PAGE)
     render("all-models.md.j2", ALL_MODELS_PAGE)
     render("compare.md.j2", COMPARE_PAGE)
+    render("changes.md.j2", CHANGES_PAGE, months=changes_by_month(history))
     for category in catalogue.categories:
         render("category.md.j2", category_page(category.id), category=category)
     for model in catalogue.models:
@@ -185,6 +225,23 @@ def render_pages(
         models = tuple(model for model in catalogue.models if task in model.tasks)
         render("task.md.j2", task_page(task.id), task=task, models=models)
     return pages
+
+
+def badge_embed(model: Model, site_url: str | None) -> str:
+    """The Markdown and the HTML that show a model's badge, linked to its page, from another site."""
+    base = site_url.rstrip("/") + "/" if site_url else "https://SITE/"
+    badge, page = base + model_badge(model.id), base + address(model_page(model.id))
+    alt = f"Open Health Models: commercial use and access of {model.id}"
+    return f'[![{alt}]({badge})]({page})\n\n<a href="{page}"><img src="{badge}" alt="{alt}"></a>'
+
+
+def changes_by_month(history: CatalogueHistory) -> list[tuple[str, list[Any]]]:
+    """The history's events from the catalogue's git history, newest month first, newest first in each."""
+    months: dict[str, list[Any]] = {}
+    for event in reversed(history.events):
+        if event.commit:
+            months.setdefault(event.date[:7], []).append(event)
+    return list(months.items())
 
 
 def page_meta(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
@@ -202,6 +259,7 @@ def page_meta(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
             # The tags are for the search only: Zensical would also list them under the page.
             "hide": ["tags"],
         }
+    meta[CHANGES_PAGE] = {"title": "Changes"}
     if catalogue.tasks:
         meta[TASKS_PAGE] = {"title": "Tasks"}
     for task in catalogue.tasks:
