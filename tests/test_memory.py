@@ -16,7 +16,7 @@ import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
-from ohm.catalog import read_catalogue
+from ohm.catalog import open_catalogue
 from ohm.site.assemble import assemble, site_options
 from ohm.site.badges import badge_svg
 from ohm.site.governance import HOSPITAL_QUESTIONS, cyclonedx_json, worksheet_csv, worksheet_markdown
@@ -184,15 +184,15 @@ def test_upstream_findings_are_dated_events_of_the_history(repository: Path, tmp
 
 
 def small_models():
-    catalogue, problems = read_catalogue(SMALL_CATALOGUE)
-    assert not problems
-    return {model.id: model for model in catalogue.models}
+    opened = open_catalogue(SMALL_CATALOGUE)
+    assert opened.problems == []
+    return {model.id: model for model in opened.catalogue.models}
 
 
 def real_models():
-    catalogue, problems = read_catalogue(ROOT / "data" / "models.yaml")
-    assert not problems
-    return catalogue.models
+    opened = open_catalogue(ROOT / "data" / "models.yaml")
+    assert opened.problems == []
+    return opened.catalogue.models
 
 
 def test_every_cyclonedx_document_is_valid_against_the_official_schema():
