@@ -42,7 +42,7 @@ from ohm.freshness.report import FreshnessError
 from ohm.freshness.site import SiteFreshness, read_site_freshness
 
 from .edit_links import edit_urls, site_edit_uri
-from .export import SITE_FILES
+from .export import SITE_FILES, entry_files
 from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, task_page
 from .render import Repository, html_text, page_meta, render_pages
 
@@ -141,6 +141,7 @@ def assemble(options: SiteOptions) -> Site:
     repository = Repository.from_site_config(options.repo_url, edit_uri)
     files = render_pages(catalogue, options.path(options.templates), repository, freshness)
     files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+    files.update(entry_files(catalogue))
     docs = options.path(options.docs_dir)
     for path in sorted(files):
         if (docs / path).exists():

@@ -38,7 +38,18 @@ from ohm.files import check_output_folder, replace_folder
 from ohm.site import table
 
 from .citation import citation
-from .pages import ALL_MODELS_PAGE, COMPARE_PAGE, INDEX_PAGE, TASKS_PAGE, category_page, model_page, task_page
+from .pages import (
+    ALL_MODELS_PAGE,
+    CATALOGUE_DATA,
+    COMPARE_PAGE,
+    INDEX_PAGE,
+    MODEL_NAMES,
+    TASKS_PAGE,
+    category_page,
+    model_data,
+    model_page,
+    task_page,
+)
 
 if TYPE_CHECKING:
     from ohm.freshness.site import SiteFreshness
@@ -118,6 +129,9 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         tasks_page=TASKS_PAGE,
         all_models_page=ALL_MODELS_PAGE,
         compare_page=COMPARE_PAGE,
+        catalogue_data=CATALOGUE_DATA,
+        model_names=MODEL_NAMES,
+        model_data=model_data,
         compare_table=table.compare_table,
         table_limit=table.ROWS,
         row_values=table.row_values,
