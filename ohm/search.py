@@ -30,12 +30,14 @@ from typing import Any
 
 from pagefind_bin import get_executable
 
-from ohm.site.pages import address
+from ohm.site.pages import ALL_MODELS_PAGE, COMPARE_PAGE, address
 
 SEARCH_FOLDER = "pagefind"  # the index and Pagefind's scripts, at the root of the site
 ROOT_SELECTOR = "article"  # the page's content in both engines' themes, without navigation
 # The engines' own search indexes, one file each that a visitor would download whole: not published.
 ENGINE_INDEXES = ("search/search_index.json", "search.json")
+# Pages left out whole: the complete list is one table, the comparison a frame for the script.
+UNINDEXED = frozenset(address(page) for page in (ALL_MODELS_PAGE, COMPARE_PAGE))
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what each decompressed page record of the index starts with
 EXCLUDED = ("[data-search-exclude]", ".headerlink", ".md-source-file")
 # Pagefind weighs an h1 at 7 and body text at 1, up to 10: a model's search tags count as a heading's
@@ -92,7 +94,8 @@ def _pages(site_dir: Path) -> list[Path]:
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
         relative = path.relative_to(site_dir).as_posix()
-        if relative != "404.html" and not relative.startswith(f"{SEARCH_FOLDER}/"):
+        unindexed = relative == "404.html" or page_address(relative) in UNINDEXED
+        if not unindexed and not relative.startswith(f"{SEARCH_FOLDER}/"):
             pages.append(path)
     return pages
 

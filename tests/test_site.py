@@ -192,6 +192,8 @@ def test_search_index_has_every_model(site, catalogue):
         assert index[f"models/{model.id}/"]["meta"]["title"] == model.name
         # the model's section of its category page can be found too
         assert model.id in {anchor["id"] for anchor in index[f"{model.category}/"]["anchors"]}
+    # the complete list and the comparison frame repeat the model pages: not in the index
+    assert "models/" not in index and "compare/" not in index
     # the theme's own one-file index, which a visitor would download whole, is not published
     assert not (site / "search" / "search_index.json").exists()
 
