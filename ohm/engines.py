@@ -29,7 +29,8 @@ import yaml
 from yaml_env_tag import construct_env_tag
 
 from ohm.files import replace_file
-from ohm.site.assemble import SiteError, assemble, site_options
+from ohm.search import index_site
+from ohm.site.assemble import Site, SiteError, assemble, site_options
 from ohm.site.pages import CHANGES_PAGE, model_page
 
 PLUGIN = "ohm"
@@ -41,6 +42,10 @@ def write_project(config_file: Path, destination: Path) -> Path:
 
     SiteError if the configuration or the catalogue cannot make a site.
     """
+    return _write_project(config_file, destination)[0]
+
+
+def _write_project(config_file: Path, destination: Path) -> tuple[Path, Site]:
     project_dir = config_file.resolve().parent
     config = _read_config(config_file)
     plugin_options, plugins = _without_plugin(config.get("plugins") or [])
@@ -87,7 +92,7 @@ def write_project(config_file: Path, destination: Path) -> Path:
         theme["features"] = [feature for feature in features if feature != "content.action.edit"]
     written = destination / "mkdocs.yml"
     replace_file(written, yaml.safe_dump(config, sort_keys=False, allow_unicode=True).encode("utf-8"))
-    return written
+    return written, site
 
 
 def with_front_matter(markdown: str, meta: dict[str, Any] | None) -> str:
@@ -128,8 +133,10 @@ def build_site(engine: str, config_file: Path, site_dir: Path, *, quiet: bool = 
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{engine}-", dir=site_dir.parent))
     try:
         project = work / "project"
-        status = build_with(engine, write_project(config_file, project), quiet=quiet)
+        written, site = _write_project(config_file, project)
+        status = build_with(engine, written, quiet=quiet)
         if status == 0:
+            index_site(project / "site", site.meta)
             _replace_folder(project / "site", site_dir, work / "old")
         return status
     finally:

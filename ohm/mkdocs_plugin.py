@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from ohm.search import index_site
 from ohm.site.assemble import PLUGIN_OPTIONS, Site, SiteError, SiteOptions, assemble, site_options
 
 log = logging.getLogger("mkdocs.plugins.ohm")
@@ -84,6 +85,10 @@ class CataloguePlugin(BasePlugin):
         if page.file.src_uri in self.site.edit_urls:
             page.edit_url = self.site.edit_urls[page.file.src_uri]
         return page
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.site is not None
+        index_site(Path(config.site_dir), self.site.meta)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         assert self.options is not None

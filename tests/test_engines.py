@@ -8,7 +8,6 @@ runs without MkDocs.
 
 from __future__ import annotations
 
-import json
 import pkgutil
 import posixpath
 import subprocess
@@ -22,6 +21,7 @@ from bs4 import BeautifulSoup
 import ohm.site
 from ohm.catalog import open_catalogue
 from ohm.engines import build_site, build_with, write_project
+from ohm.search import SEARCH_FOLDER, indexed_pages
 
 from .conftest import FIXTURES, ROOT, SITE_ENV, SMALL_CATALOGUE, make_project, run_mkdocs
 from .test_freshness_site import make_freshness_file, notices
@@ -34,6 +34,7 @@ def site_files(site: Path) -> set[str]:
         for path in site.rglob("*")
         if path.suffix in {".html", ".json", ".csv"}
         and "assets" not in path.parts
+        and SEARCH_FOLDER not in path.parts
         and "search" not in path.name
     }
 
@@ -64,12 +65,12 @@ def test_zensical_site_can_search_every_model_page(tmp_path):
     project = make_project(tmp_path / "project", SMALL_CATALOGUE.read_text(encoding="utf-8"))
     site = tmp_path / "site"
     assert build_site("zensical", project / "mkdocs.yml", site, quiet=True) == 0
-    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
-    locations = {item["location"].split("#")[0] for item in index["items"]}
-    opened = open_catalogue(SMALL_CATALOGUE)
-    catalogue, _ = opened.typed, opened.problems
+    index = indexed_pages(site)
+    catalogue = open_catalogue(SMALL_CATALOGUE).catalogue
     assert catalogue is not None
-    assert {f"models/{model.id}/" for model in catalogue.models} <= locations
+    for model in catalogue.models:
+        assert index[f"models/{model.id}/"]["meta"]["title"] == model.name
+    assert not (site / "search.json").exists()  # Zensical's one-file index is not published
 
 
 def test_plain_mkdocs_builds_the_written_project_strictly_with_the_same_pages(tmp_path, plugin_site):
@@ -222,25 +223,17 @@ def test_both_engines_give_each_page_the_same_title_description_and_search_tags(
         "SegNet Example - Open Health Models",
         "Self-configuring segmentation for CT and MRI.",
     )
-    mkdocs_index = json.loads((mkdocs_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    zensical_index = json.loads((zensical_site / "search.json").read_text(encoding="utf-8"))
-    mkdocs_tags = {
-        doc["location"]: doc.get("tags", []) for doc in mkdocs_index["docs"] if "#" not in doc["location"]
+    # One search for both: the same pages, with the same titles, each model page with its tags.
+    mkdocs_index = indexed_pages(mkdocs_site)
+    zensical_index = indexed_pages(zensical_site)
+    assert set(zensical_index) == set(mkdocs_index)
+    assert {url: page["meta"]["title"] for url, page in zensical_index.items()} == {
+        url: page["meta"]["title"] for url, page in mkdocs_index.items()
     }
-    zensical_tags = {
-        item["location"]: item.get("tags", [])
-        for item in zensical_index["items"]
-        if "#" not in item["location"]
-    }
-    assert zensical_tags == mkdocs_tags
-    assert {"radiology", "contouring", "Segmentation"} <= set(zensical_tags["models/seg-net/"])
-    # Zensical 0.0.73's index has no boost: what it is given is what MkDocs indexes.
-    boosts = {
-        doc["location"]: doc["boost"]
-        for doc in mkdocs_index["docs"]
-        if "boost" in doc and "#" not in doc["location"]
-    }
+    for index in (mkdocs_index, zensical_index):
+        content = index["models/seg-net/"]["content"]
+        assert all(tag in content for tag in ("radiology", "contouring", "Segmentation")), content
+    # The boost of each model page, which the search reads from the page's metadata, is in its front matter.
     catalogue = open_catalogue(SMALL_CATALOGUE).catalogue
-    assert {f"models/{model.id}/" for model in catalogue.models} <= set(boosts)
-    for location, boost in boosts.items():
-        assert front_matter(written_docs / f"{location.rstrip('/')}.md")["search"] == {"boost": boost}
+    for model in catalogue.models:
+        assert front_matter(written_docs / f"models/{model.id}.md")["search"]["boost"] >= 2

@@ -11,7 +11,15 @@ import pytest
 from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue, build_catalogue
 from ohm.catalog.load import load_catalogue
-from ohm.site.export import CSV_COLUMNS, SCHEMA_VERSION, catalogue_csv, catalogue_json, models_markdown
+from ohm.site.export import (
+    CSV_COLUMNS,
+    SCHEMA_VERSION,
+    catalogue_csv,
+    catalogue_json,
+    entry_files,
+    models_markdown,
+)
+from ohm.site.pages import CATALOGUE_DATA, MODEL_NAMES, model_data
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
@@ -222,3 +230,16 @@ def test_committed_models_list_is_up_to_date():
     assert committed == models_markdown(catalogue), (
         "MODELS.md is out of date; regenerate it with: ohm export markdown --out MODELS.md"
     )
+
+
+def test_each_model_has_its_own_record_the_same_as_in_models_json(small):
+    files = entry_files(small)
+    document = json.loads(catalogue_json(small))
+    for record in document["models"]:
+        assert json.loads(files[model_data(record["id"])]) == record
+    head = json.loads(files[CATALOGUE_DATA])
+    assert head == {key: value for key, value in document.items() if key != "models"}
+    names = json.loads(files[MODEL_NAMES])
+    assert sorted(id for id, _name in names) == [record["id"] for record in document["models"]]
+    assert [name.casefold() for _id, name in names] == sorted(name.casefold() for _id, name in names)
+    assert len(files) == len(document["models"]) + 2

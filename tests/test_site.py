@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue
 from ohm.catalog.synthetic import synthetic_catalogue
+from ohm.search import indexed_pages
 from ohm.site import table
 
 from .conftest import FIXTURES, ROOT, SMALL_CATALOGUE, make_project, run_mkdocs
@@ -185,12 +186,17 @@ def test_a_model_page_does_not_grow_with_the_catalogue(tmp_path, catalogue):
 
 
 def test_search_index_has_every_model(site, catalogue):
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    titles = {doc["title"] for doc in index["docs"]}
-    locations = {doc["location"] for doc in index["docs"]}
+    index = indexed_pages(site)
+    titles = {page["meta"]["title"] for page in index.values()}
     for model in catalogue.models:
         assert model.name in titles, model.name
-        assert f"{model.category}/#{model.id}" in locations
+        assert index[f"models/{model.id}/"]["meta"]["title"] == model.name
+        # the model's section of its category page can be found too
+        assert model.id in {anchor["id"] for anchor in index[f"{model.category}/"]["anchors"]}
+    # the complete list and the comparison frame repeat the model pages: not in the index
+    assert "models/" not in index and "compare/" not in index
+    # the theme's own one-file index, which a visitor would download whole, is not published
+    assert not (site / "search" / "search_index.json").exists()
 
 
 def test_site_loads_no_fonts_or_scripts_from_other_hosts(site):

@@ -43,7 +43,7 @@ from ohm.freshness.site import SiteFreshness, read_site_freshness
 
 from .badges import badge_svg
 from .edit_links import edit_urls, site_edit_uri
-from .export import SITE_FILES
+from .export import SITE_FILES, entry_files
 from .feeds import feeds
 from .governance import cyclonedx_json, governance_pack
 from .history import CatalogueHistory, read_history, upstream_events
@@ -165,6 +165,7 @@ def assemble(options: SiteOptions) -> Site:
         )
     }
     files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
+    files.update(entry_files(catalogue))
     files.update(feeds(catalogue, history, options.site_url))
     for model in catalogue.models:
         page_url = _absolute(options.site_url, model_page_url(model.id))

@@ -29,7 +29,7 @@ from ohm.catalog.catalogue import LINK_LABELS, Catalogue, Model, Variant
 from ohm.files import replace_file
 
 from .field_reference import field_reference_markdown
-from .pages import model_page_url
+from .pages import CATALOGUE_DATA, MODEL_NAMES, model_data, model_page_url
 from .render import TEMPLATES_DIR, make_environment
 
 # Bump only when a field is renamed, removed or changes meaning; adding a field keeps it.
@@ -166,8 +166,9 @@ def model_record(model: Model) -> dict[str, Any]:
     return {**record, "page": model_page_url(model.id)}
 
 
-def catalogue_json(catalogue: Catalogue) -> str:
-    document = {
+def catalogue_head(catalogue: Catalogue) -> dict[str, Any]:
+    """models.json without its models: the catalogue's vocabulary, which the models' records name by id."""
+    return {
         "schema_version": SCHEMA_VERSION,
         "title": catalogue.title,
         "summary": catalogue.summary,
@@ -185,9 +186,31 @@ def catalogue_json(catalogue: Catalogue) -> str:
             {"id": lic.id, "name": lic.name, "url": lic.url, "commercial_use": lic.commercial_use}
             for lic in sorted(catalogue.licenses, key=lambda lic: lic.id)
         ],
-        "models": [model_record(model) for model in _by_id(catalogue)],
     }
+
+
+def catalogue_json(catalogue: Catalogue) -> str:
+    document = {**catalogue_head(catalogue), "models": [model_record(model) for model in _by_id(catalogue)]}
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _compact(document: Any) -> str:
+    # Read by the site's scripts, not by people: no indentation, which would be a third of the bytes.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def entry_files(catalogue: Catalogue) -> dict[str, str]:
+    """What a page that shows a few models reads instead of models.json, by path in the site.
+
+    Each model's record (the same as in models.json), the catalogue's vocabulary, and every
+    model's id and name by name (for choosing one), so the comparison of two models loads two
+    records, not the catalogue.
+    """
+    files = {model_data(model.id): _compact(model_record(model)) for model in catalogue.models}
+    files[CATALOGUE_DATA] = _compact(catalogue_head(catalogue))
+    names = sorted(catalogue.models, key=lambda model: (model.name.casefold(), model.id))
+    files[MODEL_NAMES] = _compact([[model.id, model.name] for model in names])
+    return files
 
 
 def catalogue_csv(catalogue: Catalogue) -> str:

@@ -24,6 +24,12 @@ ALL_MODELS_PAGE = "models/index.md"
 COMPARE_PAGE = "compare.md"
 # What was added, changed and removed, month by month (ohm/site/history.py).
 CHANGES_PAGE = "changes.md"
+
+# Data a page reads in the browser, so that none needs the whole catalogue (see ohm/site/export.py):
+# the catalogue's vocabulary (categories, tasks, licences) and every model's id and name. An id
+# cannot start with "_", so no model's data (model_data) takes their names.
+CATALOGUE_DATA = "models/_catalogue.json"
+MODEL_NAMES = "models/_names.json"
 # Pages that exist whatever the catalogue holds, and what they are, for messages.
 FIXED_PAGES = {
     INDEX_PAGE: "the home page",
@@ -44,6 +50,11 @@ def category_page(category_id: str) -> str:
 
 def model_page(model_id: str) -> str:
     return f"models/{model_id}.md"
+
+
+def model_data(model_id: str) -> str:
+    """One model's record, as in models.json, for the pages that show a few models."""
+    return f"models/{model_id}.json"
 
 
 def task_page(task_id: str) -> str:

@@ -2,8 +2,13 @@
  * The side-by-side comparison of two to four models (templates/compare.md.j2).
  *
  * The chosen ids are in the address (?models=whisper,medsam), so a comparison
- * can be shared; the facts come from models.json, published with the site, so
- * nothing is loaded from other hosts. FACTS lists what can be compared, each
+ * can be shared. The facts come from each chosen model's own record
+ * (models/<id>.json, the same as in models.json) and the catalogue's vocabulary
+ * (models/_catalogue.json): the page loads what it shows, not the catalogue.
+ * The list of every model's name (models/_names.json), for adding one, is
+ * loaded only when the reader turns to the form. The container's data-
+ * attributes name these files, relative to the site's root, which is where the
+ * models.json link leads; nothing is loaded from other hosts. FACTS lists what can be compared, each
  * read from one field of a model; a fact is shown when at least one chosen
  * model has it, so fields the catalogue gains later appear by themselves.
  * All text goes in as text, never as markup.
@@ -168,10 +173,23 @@
     var select = form.querySelector("select");
     var status = container.querySelector(".ohm-side-status");
     var result = container.querySelector(".ohm-side-result");
-    var source = container.querySelector("a.ohm-side-data").href;
+    // The site's root: models.json is published there.
+    var root = new URL(".", container.querySelector("a.ohm-side-data").href).href;
     var chosen = [];
     var notes = [];
     var data;
+    var names = null; // loading or loaded: every model's [id, name], by name
+
+    function json(path) {
+      return fetch(new URL(path, root).href).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      });
+    }
+
+    function record(id) {
+      return json(container.getAttribute("data-model").replace("{id}", encodeURIComponent(id)));
+    }
 
     function say(text) {
       status.textContent = text;
@@ -256,70 +274,119 @@
       result.appendChild(scroll);
     }
 
-    function start(json) {
-      data = json;
-      data.modelsById = index(json.models);
-      data.licensesById = index(json.licenses);
-      data.categoriesById = index(json.categories);
-      data.tasksById = index(json.tasks);
-      data.page = function (model) {
-        return new URL(model.page, source).href;
-      };
-      json.models
-        .slice()
-        .sort(function (a, b) {
-          return a.name.localeCompare(b.name);
-        })
-        .forEach(function (model) {
-          select.appendChild(new Option(model.name, model.id));
+    // Every model's name for the "Add a model" list, read once the reader turns to the form.
+    function loadNames() {
+      if (names) return;
+      names = json(container.getAttribute("data-names")).then(function (pairs) {
+        var picked = select.value;
+        select.length = 1; // the "Choose a model" line
+        pairs.forEach(function (pair) {
+          select.appendChild(new Option(pair[1], pair[0]));
         });
-      var asked = (new URLSearchParams(window.location.search).get(PARAMETER) || "").split(",");
-      var unknown = [];
-      var dropped = [];
-      asked.forEach(function (id) {
-        id = id.trim();
-        if (!id || chosen.indexOf(id) !== -1) return;
-        if (!data.modelsById[id]) unknown.push(id);
-        else if (chosen.length >= MAX) dropped.push(id);
-        else chosen.push(id);
+        select.value = picked;
+        render();
       });
-      if (unknown.length) notes.push(" Not in the catalogue: " + unknown.join(", ") + ".");
-      if (dropped.length) notes.push(" Four is the most, so these were left out: " + dropped.join(", ") + ".");
-      form.hidden = false;
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        if (select.value && chosen.indexOf(select.value) === -1 && chosen.length < MAX) {
-          chosen.push(select.value);
-          select.value = "";
-          render();
-        }
-      });
-      form.querySelector(".ohm-copy").addEventListener("click", function () {
-        var address = window.location.href;
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(address).then(
-            function () {
-              say(status.textContent + " Link to this comparison copied.");
+    }
+
+    // The records of the models the address names, and of the entries they are based on or
+    // superseded by (to name and link them); an id without a record is not in the catalogue.
+    function loadRecords(ids) {
+      return Promise.all(
+        ids.map(function (id) {
+          return record(id).then(
+            function (model) {
+              data.modelsById[model.id] = model;
             },
-            function () {
-              window.prompt("Copy this link:", address);
-            }
+            function () {}
           );
-        } else {
-          window.prompt("Copy this link:", address);
-        }
+        })
+      );
+    }
+
+    function related() {
+      var ids = [];
+      chosen.forEach(function (id) {
+        var model = data.modelsById[id];
+        [model.base_model, model.superseded_by].forEach(function (other) {
+          var id = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(other || "") && other !== "none" && other !== "unknown";
+          if (id && !data.modelsById[other] && ids.indexOf(other) === -1) ids.push(other);
+        });
       });
-      render();
+      return ids;
+    }
+
+    function add(id) {
+      return loadRecords([id]).then(function () {
+        if (data.modelsById[id] && chosen.indexOf(id) === -1 && chosen.length < MAX) chosen.push(id);
+        return loadRecords(related());
+      });
+    }
+
+    function start(head) {
+      data = head;
+      data.modelsById = {};
+      data.licensesById = index(head.licenses);
+      data.categoriesById = index(head.categories);
+      data.tasksById = index(head.tasks);
+      data.page = function (model) {
+        return new URL(model.page, root).href;
+      };
+      var asked = [];
+      (new URLSearchParams(window.location.search).get(PARAMETER) || "").split(",").forEach(function (id) {
+        id = id.trim();
+        if (id && asked.indexOf(id) === -1) asked.push(id);
+      });
+      return loadRecords(asked).then(function () {
+        var unknown = [];
+        var dropped = [];
+        asked.forEach(function (id) {
+          if (!data.modelsById[id]) unknown.push(id);
+          else if (chosen.length >= MAX) dropped.push(id);
+          else chosen.push(id);
+        });
+        if (unknown.length) notes.push(" Not in the catalogue: " + unknown.join(", ") + ".");
+        if (dropped.length) notes.push(" Four is the most, so these were left out: " + dropped.join(", ") + ".");
+        chosen.forEach(function (id) {
+          select.appendChild(new Option(data.modelsById[id].name, id));
+        });
+        return loadRecords(related());
+      }).then(function () {
+        form.hidden = false;
+        ["focusin", "pointerdown", "pointerenter"].forEach(function (event) {
+          form.addEventListener(event, loadNames);
+        });
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          var id = select.value;
+          if (id && chosen.indexOf(id) === -1 && chosen.length < MAX) {
+            select.value = "";
+            add(id).then(render);
+          }
+        });
+        form.querySelector(".ohm-copy").addEventListener("click", function () {
+          var address = window.location.href;
+          if (navigator.clipboard && navigator.clipboard.writeText) {
+            navigator.clipboard.writeText(address).then(
+              function () {
+                say(status.textContent + " Link to this comparison copied.");
+              },
+              function () {
+                window.prompt("Copy this link:", address);
+              }
+            );
+          } else {
+            window.prompt("Copy this link:", address);
+          }
+        });
+        render();
+      });
     }
 
     say("Loading the catalogue…");
-    fetch(source)
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
-      .then(start, function () {
-        say("The catalogue (models.json) could not be loaded, so nothing can be compared.");
+    json(container.getAttribute("data-catalogue"))
+      .then(start)
+      .catch(function () {
+        say("The catalogue could not be loaded, so nothing can be compared.");
       });
   }
 

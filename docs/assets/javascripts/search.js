@@ -1,0 +1,161 @@
+/*
+ * The site's search: Material's search dialog over Pagefind's chunked index.
+ *
+ * The index (pagefind/ at the root of the site, written after the build by
+ * ohm/search.py) is split into small fragments: the script loads Pagefind's
+ * own module only when the reader starts typing, and a query then loads only
+ * the chunks of its words and the excerpts of the results on show. Results
+ * are drawn in Material's markup (li.md-search-result__item), so the theme's
+ * look applies. Excerpts go in as text, with Pagefind's <mark> kept as
+ * elements; nothing is loaded from other hosts.
+ */
+(function () {
+  "use strict";
+
+  var SHOWN = 10; // results drawn at once; Pagefind loads the excerpt of each
+  // A word found whole counts for far more than a longer word it starts ("MedSAM" finds MedSAM's page
+  // before MedSAM2's), a long page is hardly held against its matches, and a page's title counts as
+  // its heading does (ohm/search.py weighs model pages' names and tags, and other pages less).
+  var RANKING = { termSimilarity: 10.0, pageLength: 0.2, metaWeights: { title: 0 } };
+
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL((base || ".") + "/", window.location.href);
+  }
+
+  // Pagefind's excerpt is HTML with <mark> around the words found: keep those, the rest as text.
+  function excerpt(html) {
+    var fragment = document.createDocumentFragment();
+    var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
+    parsed.querySelectorAll("p").forEach(function (paragraph) {
+      paragraph.childNodes.forEach(function (node) {
+        if (node.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = node.textContent;
+          fragment.appendChild(mark);
+        } else {
+          fragment.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+    });
+    return fragment;
+  }
+
+  function setUp(dialog) {
+    if (dialog.hasAttribute("data-ready")) return;
+    dialog.setAttribute("data-ready", "");
+    var toggle = document.getElementById("__search");
+    var input = dialog.querySelector(".md-search__input");
+    var form = dialog.querySelector("form");
+    var meta = dialog.querySelector(".md-search-result__meta");
+    var list = dialog.querySelector(".md-search-result__list");
+    var root = siteRoot();
+    var engine = null;
+    var latest = 0;
+
+    function load() {
+      if (!engine) {
+        engine = import(new URL(dialog.getAttribute("data-index"), root).href).then(function (pagefind) {
+          return pagefind.options({ baseUrl: root.pathname, ranking: RANKING }).then(function () {
+            return pagefind;
+          });
+        });
+      }
+      return engine;
+    }
+
+    function item(data) {
+      var li = document.createElement("li");
+      li.className = "md-search-result__item";
+      var link = document.createElement("a");
+      link.className = "md-search-result__link";
+      link.href = new URL(data.url, root).href;
+      var article = document.createElement("article");
+      article.className = "md-search-result__article md-typeset";
+      var heading = document.createElement("h1");
+      heading.textContent = (data.meta && data.meta.title) || data.url;
+      var text = document.createElement("p");
+      text.appendChild(excerpt(data.excerpt || ""));
+      article.appendChild(heading);
+      article.appendChild(text);
+      link.appendChild(article);
+      li.appendChild(link);
+      return li;
+    }
+
+    function search() {
+      var query = input.value.trim();
+      var asked = ++latest;
+      if (!query) {
+        list.textContent = "";
+        meta.textContent = "Type to start searching";
+        return;
+      }
+      load()
+        .then(function (pagefind) {
+          return pagefind.search(query);
+        })
+        .then(function (found) {
+          if (asked !== latest) return null;
+          return Promise.all(
+            found.results.slice(0, SHOWN).map(function (result) {
+              return result.data();
+            })
+          ).then(function (pages) {
+            if (asked !== latest) return;
+            list.textContent = "";
+            pages.forEach(function (data) {
+              list.appendChild(item(data));
+            });
+            var count = found.results.length;
+            meta.textContent =
+              count === 0 ? "No matching documents" : count === 1 ? "1 matching document" : count + " matching documents";
+          });
+        })
+        .catch(function () {
+          if (asked === latest) meta.textContent = "The search could not be loaded.";
+        });
+    }
+
+    input.addEventListener("input", function () {
+      if (toggle) toggle.checked = true; // typing opens the results; focus alone does not
+      search();
+    });
+    input.addEventListener("focus", load);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = list.querySelector("a");
+      if (first) window.location.href = first.href;
+    });
+    form.addEventListener("reset", function () {
+      window.setTimeout(search);
+    });
+    if (toggle) {
+      toggle.addEventListener("change", function () {
+        if (toggle.checked) input.focus();
+      });
+    }
+    document.addEventListener("keydown", function (event) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test((event.target && event.target.tagName) || "");
+      if (toggle && toggle.checked && event.key === "Escape") {
+        toggle.checked = false;
+        input.blur();
+      } else if (toggle && !typing && (event.key === "/" || event.key === "s" || event.key === "f")) {
+        event.preventDefault();
+        toggle.checked = true;
+        input.focus();
+      }
+    });
+  }
+
+  function setUpAll() {
+    Array.prototype.forEach.call(document.querySelectorAll(".ohm-search"), setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpAll);
+  } else {
+    setUpAll();
+  }
+})();
