@@ -108,7 +108,8 @@ def page_address(relative: str) -> str:
 def _weighted(content: str, meta: dict[str, Any] | None) -> str:
     """A built page as Pagefind reads it: a model page with its weighted search tags, any other page's
     text worth less (`OTHER_PAGES`), as Material's search weighed it with `search: boost`."""
-    tags = (meta or {}).get("tags")
+    meta = meta or {}
+    tags = meta.get("tags")
     if not tags:
         # Pagefind weighs headings by their level, whatever their ancestors' weight: each its own.
         for element in ("article", "h1", "h2", "h3", "h4"):
