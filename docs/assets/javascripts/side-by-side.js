@@ -324,7 +324,7 @@
 
     function start(head) {
       data = head;
-      data.modelsById = {};
+      data.modelsById = Object.create(null); // no inherited names: ?models=__proto__ names no model
       data.licensesById = index(head.licenses);
       data.categoriesById = index(head.categories);
       data.tasksById = index(head.tasks);
