@@ -292,6 +292,7 @@ def hostile_variants(text: str, count: int, seed: int = 2026) -> Iterator[str]:
         yield "\n".join(changed) + "\n"
 
 
+@pytest.mark.slow  # some 2,000 catalogues loaded and validated: seconds, not the quick loop's fraction of one
 @pytest.mark.timeout(300)
 def test_no_hostile_edit_makes_load_or_validate_raise(tmp_path: Path):
     minimal, small = (path.read_text(encoding="utf-8") for path in (MINIMAL_CATALOGUE, SMALL_CATALOGUE))

@@ -195,6 +195,7 @@ def real_models():
     return opened.catalogue.models
 
 
+@pytest.mark.slow  # about 13 s: the strict validator reads the whole CycloneDX schema for each model
 def test_every_cyclonedx_document_is_valid_against_the_official_schema():
     validator = JsonStrictValidator(SchemaVersion.V1_6)
     for model in [*small_models().values(), *real_models()]:
