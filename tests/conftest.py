@@ -22,6 +22,8 @@ import yaml
 
 from ohm.cli import main, parser
 
+from .fake_upstream import FakeApi, drifting_upstream
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SMALL_CATALOGUE = FIXTURES / "catalogues" / "small.yaml"
@@ -197,3 +199,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if isinstance(item, pytest.Function) and (item.get_closest_marker("slow") or _starts_something(item)):
             item.add_marker(pytest.mark.acceptance)
+
+
+# The freshness check's fake Hugging Face and GitHub APIs on 127.0.0.1 (tests/fake_upstream.py).
+@pytest.fixture
+def apis() -> Iterator[tuple[FakeApi, FakeApi]]:
+    with FakeApi() as hub, FakeApi() as github:
+        drifting_upstream(hub, github)
+        yield hub, github
+
+
+@pytest.fixture
+def hub(apis) -> FakeApi:
+    return apis[0]
+
+
+@pytest.fixture
+def github(apis) -> FakeApi:
+    return apis[1]
+
+
+@pytest.fixture
+def no_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real token reaches a check that a test points at the fakes."""
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,33 +12,14 @@ from ohm.cli import main
 from ohm.freshness.report import Unanswered, read_freshness
 
 from .conftest import FIXTURES
-from .fake_upstream import Failure, FakeApi, drifting_upstream
+from .fake_upstream import Failure, FakeApi
 
 CATALOGUE = FIXTURES / "catalogues" / "freshness.yaml"
 TODAY = "2026-11-25"
 
 
-@pytest.fixture
-def apis() -> Iterator[tuple[FakeApi, FakeApi]]:
-    with FakeApi() as hub, FakeApi() as github:
-        drifting_upstream(hub, github)
-        yield hub, github
-
-
-@pytest.fixture
-def hub(apis) -> FakeApi:
-    return apis[0]
-
-
-@pytest.fixture
-def github(apis) -> FakeApi:
-    return apis[1]
-
-
-@pytest.fixture(autouse=True)
-def no_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
+# The fake APIs (`apis`, `hub`, `github`) and `no_tokens` are fixtures of conftest.py.
+pytestmark = pytest.mark.usefixtures("no_tokens")
 
 
 def run(reports: Path, hub: FakeApi, github: FakeApi, *extra: str, today: str = TODAY) -> int:

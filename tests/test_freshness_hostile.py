@@ -9,38 +9,16 @@ finding from it. pytest-timeout bounds each run; no test measures time.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from ohm.freshness.report import read_freshness
 
-from .fake_upstream import Failure, FakeApi, drifting_upstream
+from .fake_upstream import Failure
 from .test_freshness import findings, run
 
-
-@pytest.fixture
-def apis() -> Iterator[tuple[FakeApi, FakeApi]]:
-    with FakeApi() as hub, FakeApi() as github:
-        drifting_upstream(hub, github)
-        yield hub, github
-
-
-@pytest.fixture
-def hub(apis) -> FakeApi:
-    return apis[0]
-
-
-@pytest.fixture
-def github(apis) -> FakeApi:
-    return apis[1]
-
-
-@pytest.fixture(autouse=True)
-def no_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-
+# The fake APIs (`apis`, `hub`, `github`) and `no_tokens` are fixtures of conftest.py.
+pytestmark = pytest.mark.usefixtures("no_tokens")
 
 HUB_CARD = "/api/models/example/relicensed-lm"
 REPO = "/repos/example/mit-tool"

@@ -15,7 +15,6 @@ it is reported as "not checked", and the run ends within its time budget.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 from ohm.catalog import PROJECT_ROOT
 from ohm.files import replace_file
 from ohm.nightly.files import ReportError
+from ohm.nightly.options import add_today
 
 from . import history as history_file
 from .check import check_entries
@@ -135,13 +135,6 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_NEW_FINDINGS if new else EXIT_CLEAN
 
 
-def _date(text: str) -> str:
-    try:
-        return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
-
-
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (1 or more)")
@@ -183,9 +176,7 @@ def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     check.add_argument("--no-history", action="store_true", help="neither read nor write the history")
     check.add_argument("--cache", type=Path, help="ETags of earlier answers (default: REPORT_DIR/cache.json)")
     check.add_argument("--no-cache", action="store_true", help="no conditional requests")
-    check.add_argument(
-        "--today", type=_date, default=datetime.date.today().isoformat(), help="date of this run (YYYY-MM-DD)"
-    )
+    add_today(check)
     check.add_argument(
         "--hf-api", default=HUB_API, metavar="URL", help=f"Hugging Face Hub (default: {HUB_API})"
     )

@@ -14,7 +14,6 @@ network), and then nothing is written.
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from ohm.catalog import PROJECT_ROOT
 from ohm.files import describe_error, replace_file
 from ohm.nightly.files import ReportError
+from ohm.nightly.options import add_today
 
 from . import history as history_file
 from .check import CheckerError, check_links
@@ -96,13 +96,6 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_NEW_BROKEN if report.new_broken else EXIT_CLEAN
 
 
-def _date(text: str) -> str:
-    try:
-        return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
-
-
 def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     """Add `links` to the `ohm` command's verbs."""
     check = commands.add_parser(
@@ -124,9 +117,7 @@ def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         help="failing links of earlier runs (read, then updated)",
     )
     check.add_argument("--no-history", action="store_true", help="neither read nor write the history")
-    check.add_argument(
-        "--today", type=_date, default=datetime.date.today().isoformat(), help="date of this run (YYYY-MM-DD)"
-    )
+    add_today(check)
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="LinkChecker configuration")
     check.add_argument("--threads", type=int, help="concurrent checks")
     check.add_argument("--per-host-rate", type=float, help="requests per second to one host")

@@ -29,7 +29,6 @@ brought in line (no token, an unusable report, the API failing).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import sys
@@ -45,6 +44,7 @@ from ohm.freshness import command as freshness_command
 from ohm.freshness import report as freshness
 from ohm.links import command as links_command
 from ohm.links import report as links
+from ohm.nightly.options import add_today
 
 from .files import ReportError
 from .markdown import fit, inert
@@ -269,13 +269,6 @@ def _exit_status(text: str | None) -> int | None:
         raise ReportError(f"exit status {text!r} is not a number") from None
 
 
-def _date(text: str) -> str:
-    try:
-        return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
-
-
 def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
     """Add `issue` to the `ohm` command's verbs (it reads reports, not the catalogue: `common` is unused)."""
     issue = commands.add_parser(
@@ -301,9 +294,7 @@ def add_command(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         metavar="DIR",
         help="folder of each check's last good report: read when a check failed, updated when it ran",
     )
-    issue.add_argument(
-        "--today", type=_date, default=datetime.date.today().isoformat(), help="date of this run (YYYY-MM-DD)"
-    )
+    add_today(issue)
     issue.add_argument("--run-url", help="link to the workflow run, for the issue")
     issue.add_argument(
         "--api-url",
