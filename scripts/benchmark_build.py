@@ -30,12 +30,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ohm.catalog import DEFAULT_CATALOGUE, PROJECT_ROOT
-from ohm.catalog.synthetic import synthetic_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE
+from ohm.catalog.synthetic import make_project, synthetic_catalogue
 from ohm.engines import write_project
 
 # What a build needs from the project, copied into each scratch project.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "data/models.schema.json", "CONTRIBUTING.md"]
 
 COMPOSE = """
 import sys, time, yaml
@@ -84,18 +83,6 @@ def run_measured(command: list[str], cwd: Path, *, may_fail: bool = False) -> Ru
 
 def python(*arguments: str) -> list[str]:
     return [sys.executable, *arguments]
-
-
-def make_project(destination: Path, catalogue_text: str) -> Path:
-    for part in PROJECT_PARTS:
-        source, target = PROJECT_ROOT / part, destination / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
-    (destination / "data" / "models.yaml").write_text(catalogue_text, encoding="utf-8")
-    return destination
 
 
 def site_bytes(site: Path) -> int:

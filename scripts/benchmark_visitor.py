@@ -40,11 +40,10 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from ohm.catalog import DEFAULT_CATALOGUE, PROJECT_ROOT, open_catalogue
-from ohm.catalog.synthetic import synthetic_catalogue
+from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
+from ohm.catalog.synthetic import make_project, synthetic_catalogue
 from ohm.engines import build_site
 
-PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "data/models.schema.json", "CONTRIBUTING.md"]
 CHROMIUM = "/usr/bin/chromium"
 QUIET = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TIMEOUT_MS = 600_000  # a 10,000-entry table loaded whole can take minutes on a slow machine
@@ -63,17 +62,8 @@ class Result:
     seconds: float  # from the action to its result
 
 
-def make_project(destination: Path, size: int) -> Path:
-    for part in PROJECT_PARTS:
-        source, target = PROJECT_ROOT / part, destination / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
-    text = synthetic_catalogue(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), size)
-    (destination / "data" / "models.yaml").write_text(text, encoding="utf-8")
-    return destination
+def make_sized_project(destination: Path, size: int) -> Path:
+    return make_project(destination, synthetic_catalogue(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), size))
 
 
 def build(project: Path, engine: str, site: Path) -> float:
@@ -231,7 +221,7 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
         for size in sizes:
             work = Path(scratch) / str(size)
-            project = make_project(work / "project", size)
+            project = make_sized_project(work / "project", size)
             for engine in engines:
                 site = work / f"site-{engine}"
                 seconds = build(project, engine, site)

@@ -9,7 +9,6 @@ import functools
 import inspect
 import io
 import os
-import shutil
 import subprocess
 import sys
 import types
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from ohm.catalog.synthetic import make_project
 from ohm.cli import main, parser
 
 from .fake_upstream import FakeApi, drifting_upstream
@@ -28,22 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SMALL_CATALOGUE = FIXTURES / "catalogues" / "small.yaml"
 MINIMAL_CATALOGUE = FIXTURES / "catalogues" / "minimal.yaml"
-
-# The parts of the project a site build needs, copied into a scratch project.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "data/models.schema.json", "CONTRIBUTING.md"]
-
-
-def make_project(destination: Path, catalogue_text: str) -> Path:
-    """A copy of the project in `destination` whose data/models.yaml is `catalogue_text`."""
-    for part in PROJECT_PARTS:
-        source, target = ROOT / part, destination / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    (destination / "data" / "models.yaml").write_text(catalogue_text, encoding="utf-8")
-    return destination
 
 
 def catalogue_with_models(count: int) -> str:

@@ -9,6 +9,10 @@ other line of an entry, so the copies exercise the same fields as the originals.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
+
+from ohm.catalog import PROJECT_ROOT
 
 _ENTRY_START = re.compile(r"^  - id: ", re.MULTILINE)
 _ID = re.compile(r"^(  - id: )(\S+)$", re.MULTILINE)
@@ -45,3 +49,21 @@ def _suffixed(name: str, copy: int) -> str:
     if name[:1] in "'\"" and name[-1:] == name[:1]:
         return f"{name[:-1]} {copy}{name[-1]}"
     return f"{name} {copy}"
+
+
+# The parts of the project a site build needs, copied into a scratch project.
+PROJECT_PARTS = ["mkdocs.yml", "docs", "templates", "data/models.schema.json", "CONTRIBUTING.md"]
+
+
+def make_project(destination: Path, catalogue_text: str) -> Path:
+    """A copy of this project in `destination` whose data/models.yaml is `catalogue_text`:
+    what the tests and the benchmarks build."""
+    for part in PROJECT_PARTS:
+        source, target = PROJECT_ROOT / part, destination / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    (destination / "data" / "models.yaml").write_text(catalogue_text, encoding="utf-8")
+    return destination
