@@ -148,6 +148,8 @@ class Model:
     deployment: Deployment
     verified: str
     developer: str | None = None
+    # The artefacts or variants whose licence makes the verdict ("weights", "variant X"), or "override".
+    commercial_use_decided_by: tuple[str, ...] = ()
     # Fields whose sources may be silent are None where the entry says unknown.
     intended_users: tuple[str, ...] | None = None
     out_of_scope: tuple[str, ...] | None = None
@@ -201,17 +203,39 @@ def most_restrictive(uses: list[str]) -> str:
     return max(uses, key=order.index, default="allowed")
 
 
-def computed_commercial_use(entry: dict[str, Any], declared: dict[str, str]) -> str:
-    """The verdict from the licences of what a team runs: the weights, the code and every variant.
+def verdict_parts(entry: dict[str, Any], declared: dict[str, str]) -> list[tuple[str, str]]:
+    """What a team runs, each with its verdict: ("weights", v), ("code", v), ("variant NAME", v).
 
-    The most restrictive wins; a licence that is unknown (or not declared) makes it unclear.
-    Training data is shown beside it but does not decide it: its terms bind the data, not the model.
+    A licence that is unknown (or not declared) counts as unclear.
     """
     given = entry.get("licenses")
     licences: dict[str, Any] = given if isinstance(given, dict) else {}
-    ids = [licences[a].get("id") for a in ("weights", "code") if isinstance(licences.get(a), dict)]
-    ids += [v.get("license") for v in entry.get("variants") or () if isinstance(v, dict)]
-    return most_restrictive([declared.get(i, "unclear") if isinstance(i, str) else "unclear" for i in ids])
+    named = [(a, licences[a].get("id")) for a in ("weights", "code") if isinstance(licences.get(a), dict)]
+    named += [
+        (f"variant {v.get('name')}", v.get("license"))
+        for v in entry.get("variants") or ()
+        if isinstance(v, dict)
+    ]
+    return [(part, declared.get(i, "unclear") if isinstance(i, str) else "unclear") for part, i in named]
+
+
+def computed_commercial_use(entry: dict[str, Any], declared: dict[str, str]) -> str:
+    """The verdict from the licences of what a team runs: the weights, the code and every variant.
+
+    The most restrictive wins. Training data is shown beside it but does not decide it: its
+    terms bind the data, not the model.
+    """
+    return most_restrictive([verdict for _, verdict in verdict_parts(entry, declared)])
+
+
+def commercial_use_decided_by(entry: dict[str, Any], declared: dict[str, str]) -> tuple[str, ...]:
+    """Which artefacts or variants make the verdict what it is.
+
+    "override" where the entry sets a verdict that no licence of its own gives (its note says why).
+    """
+    verdict = commercial_use_of(entry, declared)
+    parts = tuple(part for part, v in verdict_parts(entry, declared) if v == verdict)
+    return parts if parts and verdict == computed_commercial_use(entry, declared) else ("override",)
 
 
 def commercial_use_of(entry: dict[str, Any], declared: dict[str, str]) -> str:
@@ -381,6 +405,7 @@ def _model(
         for v in entry.get("variants", ())
     )
     deployment = entry["deployment"]
+    verdicts = {i: lic.commercial_use for i, lic in licenses.items()}
     return Model(
         id=entry["id"],
         name=entry["name"],
@@ -396,8 +421,9 @@ def _model(
             if kind in entry["links"]
         ),
         licenses=artefacts,
-        commercial_use=commercial_use_of(entry, {i: lic.commercial_use for i, lic in licenses.items()}),
+        commercial_use=commercial_use_of(entry, verdicts),
         commercial_use_note=entry.get("commercial_use_note"),
+        commercial_use_decided_by=commercial_use_decided_by(entry, verdicts),
         access=entry["access"],
         access_note=entry.get("access_note"),
         evidence_level=entry["evidence_level"],

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# The fact paths an entry with evidence must cover, in the order a governance review asks.
-# Paths marked by WHEN_PRESENT are needed only where the entry states the field.
+# The fact paths an entry with evidence must cover wherever the entry states the field, in the
+# order a governance review asks. (The schema and its checks decide which fields an entry states.)
 LICENCE_PATHS = ("licenses.weights", "licenses.code", "licenses.training_data")
 FACT_PATHS = (
     *LICENCE_PATHS,
@@ -35,7 +35,6 @@ FACT_PATHS = (
     "base_model",
     "superseded_by",
 )
-WHEN_PRESENT = frozenset({*LICENCE_PATHS, "commercial_use", "superseded_by"})
 VARIANT_PREFIX = "variants."
 
 # Values that mean "the sources read are silent": they take `checked`, never a citation.
@@ -130,7 +129,7 @@ def parse(raw: Mapping[str, Any] | None) -> dict[str, Evidence]:
 def required_paths(entry: Mapping[str, Any]) -> Iterator[str]:
     """The paths this entry's evidence must cover, from the fields it states."""
     for path in FACT_PATHS:
-        if path in WHEN_PRESENT and value_at(entry, path) is None:
+        if value_at(entry, path) is None:
             continue
         if path == "evaluations" and entry.get("evaluations") != "unknown":
             continue  # each evaluation carries its own source and quote
