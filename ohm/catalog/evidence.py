@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import vocabulary
+
 # The fact paths an entry with evidence must cover wherever the entry states the field, in the
 # order a governance review asks. (The schema and its checks decide which fields an entry states.)
 LICENCE_PATHS = ("licenses.weights", "licenses.code", "licenses.training_data")
@@ -128,9 +130,12 @@ def parse(raw: Mapping[str, Any] | None) -> dict[str, Evidence]:
 
 def required_paths(entry: Mapping[str, Any]) -> Iterator[str]:
     """The paths this entry's evidence must cover, from the fields it states."""
+    trained = entry.get("kind") not in vocabulary.kinds_without_weights()
     for path in FACT_PATHS:
         if value_at(entry, path) is None:
             continue
+        if path == "base_model" and not trained:
+            continue  # software trained on your own data is based on nothing by definition
         if path == "evaluations" and entry.get("evaluations") != "unknown":
             continue  # each evaluation carries its own source and quote
         yield path
