@@ -5,6 +5,7 @@
     ohm export     models.json, models.csv or MODELS.md
     ohm build      build the site with MkDocs (strict); ohm serve: live preview
     ohm new        add an entry; ohm changed: what a change adds, for pull requests
+    ohm migrate    rewrite a catalogue of schema 2 as schema 3
     ohm links      check every link and write the report
     ohm freshness  compare each entry with its upstream card and repository
     ohm issue      open, update or close the issue that tracks the nightly reports
@@ -36,6 +37,7 @@ VERBS = {
     "export": "ohm.catalog.commands:add_export",
     "new": "ohm.catalog.commands:add_new",
     "changed": "ohm.catalog.commands:add_changed",
+    "migrate": "ohm.catalog.migrate:add_migrate",
     "build": "ohm.build:add_build",
     "serve": "ohm.build:add_serve",
     "links": "ohm.links.command:add_command",

@@ -77,7 +77,7 @@ def teach(hub: FakeApi, github: FakeApi, entries: list[Entry]) -> None:
         for card in (entry.card, *entry.variant_cards):
             repo = hub_repo(card.url) if card else None
             if repo:
-                revisions = (entry.verified_revision,) if entry.verified_revision else ()
+                revisions = (entry.card_revision,) if entry.card_revision else ()
                 hub.hub_model(repo, "apache-2.0", revisions=revisions)
         repo = github_repo(entry.repository) if entry.repository else None
         if repo:

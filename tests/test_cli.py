@@ -95,7 +95,7 @@ NEW_OPTIONS = [
     "new", "--name", "Beta Seg", "--developer", "Example Lab", "--category", "vision", "--subcategory", "medical-imaging",
     "--kind", "framework", "--modality", "image", "--description", "Segmentation of CT scans.",
     "--use-case", "Organ segmentation", "--repository", "https://github.com/example/beta-seg",
-    "--code-license", "Apache-2.0", "--access", "open", "--evidence-level", "none",
+    "--code-license", "Apache-2.0", "--access", "open",
     "--source", "https://github.com/example/beta-seg", "--verified", "2026-01-31",
 ]  # fmt: skip
 
@@ -124,7 +124,7 @@ def test_new_without_required_options_and_no_terminal_names_them(tmp_path: Path)
     assert result.returncode == 2
     assert result.stderr == (
         "new: missing --developer, --category, --subcategory, --modality, --description, --use-case, "
-        "--model-card/--repository/--homepage/--docs/--paper, --code-license, --access, --evidence-level, "
+        "--model-card/--repository/--homepage/--docs/--paper, --code-license, --access, "
         "--source (run it in a terminal to be asked instead)\n"
     )
     assert path.read_bytes() == SMALL_CATALOGUE.read_bytes()

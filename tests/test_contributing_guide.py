@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import textwrap
 
-from ohm.catalog import DEFAULT_CATALOGUE, vocabulary
+import yaml
+
+from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue, vocabulary
 from ohm.catalog.load import load_catalogue
 from ohm.catalog.validate import validate
 from ohm.site.field_reference import field_reference_markdown
@@ -52,3 +55,18 @@ def test_the_field_reference_is_generated_from_the_schema_and_up_to_date():
     )
     rows = [line.split("|")[1].strip(" `") for line in reference.splitlines()[2:]]
     assert rows == [field.name for field in vocabulary.model_fields()]
+
+
+def test_the_evidence_example_makes_the_example_entry_complete(tmp_path):
+    [entry] = [block for block in code_blocks("yaml") if "- id: example-model" in block]
+    [evidence] = [block for block in code_blocks("yaml") if "    evidence:\n" in block]
+    complete = {**yaml.safe_load(entry)[0], **yaml.safe_load(textwrap.dedent(evidence))}
+    added = textwrap.indent(yaml.safe_dump([complete], sort_keys=False), "  ")
+    catalogue = tmp_path / "models.yaml"
+    catalogue.write_text(SMALL_CATALOGUE.read_text(encoding="utf-8") + added, encoding="utf-8")
+    loaded = load_catalogue(catalogue)
+    assert [str(p) for p in validate(loaded)] == []
+    typed = open_catalogue(catalogue).typed
+    assert typed is not None
+    added = next(model for model in typed.models if model.id == "example-model")
+    assert (added.evidence_status, added.evidence_level) == ("complete", "benchmark")

@@ -65,7 +65,7 @@ def test_new_reuses_the_opening_when_the_file_is_unchanged(tmp_path: Path, monke
         "subcategory": "medical-imaging", "kind": "framework", "modalities": ["image"],
         "description": "Segments organs.", "use_cases": ["Organ segmentation"],
         "links": {"repository": "https://github.com/example/beta-seg"}, "licenses": {"code": {"id": "Apache-2.0"}},
-        "access": "open", "evidence_level": "none", "verified": "2026-01-31",
+        "access": "open", "verified": "2026-01-31",
         "sources": ["https://github.com/example/beta-seg"], "intended_users": "unknown",
         "out_of_scope": "unknown", "evaluations": "unknown", "regulatory": "none-known",
         "deployment": {"min_gpu_memory_gb": "unknown", "cpu_only": "unknown", "runs_offline": "unknown",

@@ -34,7 +34,7 @@ def small() -> Catalogue:
 
 def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
     document = json.loads(catalogue_json(small))
-    assert document["schema_version"] == SCHEMA_VERSION == 2
+    assert document["schema_version"] == SCHEMA_VERSION == 3
     assert list(document) == [
         "schema_version",
         "title",
@@ -85,6 +85,7 @@ def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
             },
         },
         "commercial_use": "restricted",
+        "commercial_use_decided_by": ["weights", "variant Zeta LM 1B", "variant Zeta LM 7B"],
         "commercial_use_note": "Services above 1M monthly users need a separate licence.",
         "access": "gated",
         "access_note": "Accept the licence on the model card.",
@@ -120,7 +121,9 @@ def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
                 "value": "41.2",
                 "source": "https://arxiv.org/abs/0000.00001",
                 "self_reported": True,
+                "kind": "benchmark",
                 "note": None,
+                "quote": None,
             }
         ],
         "evidence_level": "benchmark",
@@ -138,8 +141,10 @@ def test_json_has_a_schema_version_and_every_field_of_an_entry(small):
         "anatomy": [],
         "caveats": [],
         "verified": "2026-01-15",
-        "verified_revision": "0123abc",
+        "second_reader": None,
         "sources": ["https://huggingface.co/example/zeta-lm", "https://arxiv.org/abs/0000.00001"],
+        "evidence": None,
+        "evidence_status": "pending",
         "page": "models/zeta-lm/",
     }
     alpha = document["models"][0]
@@ -243,3 +248,42 @@ def test_each_model_has_its_own_record_the_same_as_in_models_json(small):
     assert sorted(id for id, _name in names) == [record["id"] for record in document["models"]]
     assert [name.casefold() for _id, name in names] == sorted(name.casefold() for _id, name in names)
     assert len(files) == len(document["models"]) + 2
+
+
+def test_json_carries_the_evidence_as_the_catalogue_writes_it(small):
+    loaded = load_catalogue(SMALL_CATALOGUE)
+    written = next(entry for entry in loaded.data["models"] if entry["id"] == "alpha-bert")
+    alpha = next(m for m in json.loads(catalogue_json(small))["models"] if m["id"] == "alpha-bert")
+    assert alpha["evidence"] == written["evidence"]  # lossless: citations and checked lists alike
+    assert alpha["evidence"]["access"][0]["quote"].startswith("Download the weights")
+    assert alpha["evidence"]["phi_exposure"] == {"checked": [written["sources"][1]]}
+    assert (alpha["evidence_status"], alpha["second_reader"]) == ("complete", "2026-01-21")
+    assert (alpha["evidence_level"], alpha["commercial_use_decided_by"]) == ("none", ["weights", "code"])
+
+
+def test_csv_names_the_evidence_status_and_its_sources(small):
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(catalogue_csv(small)))}
+    alpha, zeta = rows["alpha-bert"], rows["zeta-lm"]
+    readme, licence = (
+        f"https://github.com/example/alpha-bert/blob/{'1' * 40}/README.md",
+        f"https://github.com/example/alpha-bert/blob/{'1' * 40}/LICENSE",
+    )
+    assert (alpha["evidence_status"], alpha["second_reader"]) == ("complete", "2026-01-21")
+    assert alpha["evidence_sources"] == f"{readme}; {licence}"  # each once, in the order first cited
+    assert (zeta["evidence_status"], zeta["second_reader"], zeta["evidence_sources"]) == ("pending", "", "")
+    assert zeta["evidence_level"] == "benchmark"
+
+
+def test_the_evidence_level_is_the_strongest_kind_of_evaluation():
+    loaded = load_catalogue(SMALL_CATALOGUE)
+    zeta = next(entry for entry in loaded.data["models"] if entry["id"] == "zeta-lm")
+    result = zeta["evaluations"][0]
+    zeta["evaluations"] = [
+        result,
+        {**result, "kind": "external-validation"},
+        {**result, "kind": "retrospective"},
+    ]
+    catalogue = build_catalogue(loaded.data)
+    record = next(m for m in json.loads(catalogue_json(catalogue))["models"] if m["id"] == "zeta-lm")
+    assert record["evidence_level"] == "external-validation"
+    assert [e["kind"] for e in record["evaluations"]] == ["benchmark", "external-validation", "retrospective"]

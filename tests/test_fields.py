@@ -85,7 +85,7 @@ def test_each_option_of_new_fills_its_field():
 def test_required_options_are_the_required_fields_new_cannot_default():
     assert fields.required_options() == [
         "name", "developer", "category", "subcategory", "kind", "modalities", "description", "use_cases",
-        "links", "licenses.code", "access", "evidence_level", "sources",
+        "links", "licenses.code", "access", "sources",
     ]  # fmt: skip
 
 

@@ -21,8 +21,13 @@ from .fake_upstream import FakeApi
 TODAY = "2026-11-25"
 
 
+def card_at(revision: str, repo: str = "example/medical-lm") -> str:
+    """The card's file at a revision: the pinned source that says which revision was read."""
+    return f"https://huggingface.co/{repo}/blob/{revision}/README.md"
+
+
 def schema2_entry(**fields) -> dict:
-    """An entry written in schema 2 (per-artefact licences, access, verified_revision, variants)."""
+    """An entry with per-artefact licences, access and variants, its card read at revision b..."""
     entry = {
         "id": "medical-lm",
         "name": "Medical LM",
@@ -37,7 +42,7 @@ def schema2_entry(**fields) -> dict:
         },
         "access": "gated",
         "verified": "2026-11-01",
-        "verified_revision": "b" * 40,
+        "sources": [card_at("b" * 40)],
     }
     entry.update(fields)
     return entry
@@ -48,7 +53,7 @@ def typed(entry: dict) -> Model:
     filler = {
         "category": "llm", "subcategory": "general", "kind": "pretrained model", "modalities": ["text"],
         "description": "A model.", "use_cases": ["Notes"], "intended_users": "unknown",
-        "out_of_scope": "unknown", "evidence_level": "benchmark", "evaluations": "unknown",
+        "out_of_scope": "unknown", "evaluations": "unknown",
         "regulatory": "none-known",
         "deployment": {"min_gpu_memory_gb": "unknown", "cpu_only": "unknown", "runs_offline": "unknown",
                        "formats": "unknown"},
@@ -77,7 +82,17 @@ def test_schema_2_licences_are_read_per_artefact():
         Licence("licenses.weights", "LicenseRef-Gemma-Terms-of-Use"),
     )
     assert entry.code_licence == Licence("licenses.code", "Apache-2.0")
-    assert (entry.access, entry.verified_revision) == ("gated", "b" * 40)
+    assert (entry.access, entry.card_revision) == ("gated", "b" * 40)
+
+
+def test_the_card_revision_is_the_one_pinned_in_a_source_of_the_cards_repository():
+    other_repository = card_at("a" * 40, repo="example/other")
+    unpinned = "https://huggingface.co/example/medical-lm"
+    entry = schema2_entry(sources=[unpinned, other_repository, card_at("b" * 40), card_at("c" * 40)])
+    assert entry_facts(typed(entry)).card_revision == "b" * 40, (
+        "the first pinned file of the card's repository"
+    )
+    assert entry_facts(typed(schema2_entry(sources=[unpinned, other_repository]))).card_revision is None
 
 
 def test_variants_have_their_own_licence_or_the_entrys_weights_licence():
@@ -221,17 +236,17 @@ def test_a_gate_that_appears_or_goes_is_an_access_change(apis):
     assert kinds(schema2_entry(access="credentialed"), apis) == [], "granted elsewhere: not compared"
 
 
-def test_a_card_past_its_verified_revision_has_changed(apis):
+def test_a_card_past_its_pinned_revision_has_changed(apis):
     _, _, hub, github = apis
     github.github_repo("example/medical-lm", "Apache-2.0")
     hub.hub_model("example/medical-lm", "gemma", gated="manual", sha="c" * 40, revisions=("b" * 40,))
-    assert kinds(schema2_entry(), apis) == [("card-changed", "verified_revision", "b" * 40, "c" * 40)]
+    assert kinds(schema2_entry(), apis) == [("card-changed", "sources", "b" * 40, "c" * 40)]
     hub.clear_log()
-    assert kinds(schema2_entry(verified_revision="CCCCCCC"), apis) == [], "a short sha of the same revision"
+    assert kinds(schema2_entry(sources=[card_at("c" * 40)]), apis) == [], "read at the card's revision"
     assert not [path for path in hub.paths() if "/revision/" in path]
 
 
-def test_a_verified_revision_read_elsewhere_is_not_the_cards(apis):
+def test_a_pinned_revision_read_elsewhere_is_not_the_cards(apis):
     _, _, hub, github = apis
     github.github_repo("example/medical-lm", "Apache-2.0")
     hub.hub_model(

@@ -107,9 +107,10 @@ def test_a_request_budget_leaves_the_rest_for_the_next_night_oldest_first(fakes)
 @pytest.mark.timeout(60)
 def test_an_entry_not_reached_is_compared_with_its_last_answers_and_says_when(fakes):
     hub, _github = fakes
-    # Its licence changed before the first night; its verified revision is an older one of the card.
+    # Its licence changed before the first night; the revision its sources pin is an older one of the card.
     hub.hub_model("example/model-00001", "cc-by-nc-4.0", revisions=("c" * 40,))
-    entries = [entry(0), entry(1, verified_revision="c" * 40)]
+    card_read_at = f"https://huggingface.co/example/model-00001/blob/{'c' * 40}/README.md"
+    entries = [entry(0), entry(1, sources=[card_read_at])]
     cache = ResponseCache()
     hub_api, github_api = apis(fakes, cache, ApiLimits(workers=1), ApiLimits(workers=1))
     check_entries(entries, hub_api, github_api, Thresholds(), "2026-11-24")

@@ -400,7 +400,7 @@ def new_options(n: int) -> list[str]:
         "--subcategory", "medical-imaging",
         "--kind", "framework", "--modality", "image", "--description", "Segmentation of CT scans.",
         "--use-case", "Organ segmentation", "--repository", f"https://github.com/example/model-{n}",
-        "--code-license", "Apache-2.0", "--access", "open", "--evidence-level", "none",
+        "--code-license", "Apache-2.0", "--access", "open",
         "--source", f"https://github.com/example/model-{n}", "--verified", "2026-01-31", "--no-input",
     ]  # fmt: skip
 

@@ -35,7 +35,7 @@ def test_asks_every_missing_field_and_builds_the_entry():
     person = Person(
         "Beta Seg", "", "Example Lab", "vision", "", "pretrained model", "image, video", "Segmentation of CT.",
         "Organ segmentation", "", "", "", "https://github.com/example/beta-seg", "", "", "", "Apache-2.0", "Apache-2.0",
-        "gated", "1B, 7B", "de-identified", "benchmark", "", "", "https://example.org/licence", "",
+        "gated", "1B, 7B", "de-identified", "", "", "https://example.org/licence", "",
     )  # fmt: skip
     entry = interview(person).fill({})
     assert entry == {
@@ -54,7 +54,6 @@ def test_asks_every_missing_field_and_builds_the_entry():
         "access": "gated",
         "parameters": ["1B", "7B"],
         "phi_exposure": "de-identified",
-        "evidence_level": "benchmark",
         "caveats": [],
         "verified": datetime.date.today().isoformat(),
         "sources": ["https://example.org/licence"],
@@ -67,7 +66,7 @@ def test_given_fields_are_not_asked():
         "name": "Beta Seg", "id": "beta-seg", "developer": "Lab", "category": "llm", "subcategory": "clinical",
         "kind": "framework", "modalities": ["text"], "description": "D.", "use_cases": ["U"], "tasks": ["ner"],
         "links": {"paper": "https://arxiv.org/abs/1"}, "licenses": {"code": {"id": "Apache-2.0"}},
-        "access": "open", "parameters": ["1B"], "evidence_level": "none", "caveats": ["C"],
+        "access": "open", "parameters": ["1B"], "caveats": ["C"],
         "verified": "2026-01-01",
     }  # fmt: skip
     person = Person("https://example.org/source", "")
@@ -90,7 +89,7 @@ def test_a_taken_id_and_an_unknown_category_are_asked_again():
          "modalities": ["image"], "description": "D.", "use_cases": ["U"], "tasks": ["segmentation"],
          "links": {"docs": "https://e.org/d"},
          "licenses": {"code": {"id": "Apache-2.0"}}, "access": "open", "parameters": ["1B"],
-         "evidence_level": "none", "caveats": ["C"], "verified": "2026-01-01", "sources": ["https://e.org/s"]}
+         "caveats": ["C"], "verified": "2026-01-01", "sources": ["https://e.org/s"]}
     )  # fmt: skip
     assert (entry["id"], entry["category"]) == ("beta", "vision")
     assert "  'alpha-bert' is already in the catalogue; choose another id" in person.shown

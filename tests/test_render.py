@@ -114,9 +114,14 @@ def hostile_data() -> dict:
     model["access_note"] = HOSTILE
     model["training_data"] = [{"name": HOSTILE, "note": HOSTILE}]
     model["evaluations"] = [
-        {"benchmark": "| x |", "metric": HOSTILE, "value": "1 | 2", "source": "https://e.org/r",
-         "self_reported": False, "note": HOSTILE}
+        {"benchmark": "| x |", "metric": HOSTILE, "value": "1 | 2", "kind": "benchmark",
+         "source": "https://e.org/r", "self_reported": False, "note": HOSTILE, "quote": HOSTILE}
     ]  # fmt: skip
+    # Quotes are the words of a source, whatever they are: in a table cell and in a list item.
+    model["evidence"] = {
+        "licenses.code": [{"source": "https://e.org/r", "quote": HOSTILE}],
+        "access": [{"source": 'https://e.org/r?a=1&b="2"|x', "quote": HOSTILE}],
+    }
     data["categories"][0]["title"] = "Pipes | break | tables"
     data["catalogue"]["summary"] = "=== not a setext underline"
     return data
@@ -146,6 +151,20 @@ def test_hostile_text_shows_literally_in_the_comparison_table(hostile_pages):
     # literal reads as "<" in the search text; everything else is exact.
     assert HOSTILE.replace("&lt;entity&gt;", "<entity>") in row["data-text"]
     assert len(row.find_all(["td", "th"])) == 8
+
+
+def test_hostile_quotes_show_literally_in_their_evidence(hostile_pages):
+    page = hostile_pages["models/zeta-lm.md"]
+    details = page.select("details.ohm-evidence")
+    assert len(details) == 3  # the code licence, the access, the evaluation
+    for element in details:
+        assert element.find("blockquote").get_text() == HOSTILE
+        assert element.find("a", class_="ohm-evidence-source")
+    licences = page.find("table")
+    assert all(len(row.find_all(["td", "th"])) == 3 for row in licences.find_all("tr"))
+    results = details[-1].find_parent("table")
+    assert all(len(row.find_all(["td", "th"])) == 5 for row in results.find_all("tr"))
+    assert details[1].find("a")["href"] == "https://e.org/r?a=1&b=%222%22%7Cx"
 
 
 def test_hostile_text_creates_no_markup(hostile_pages):

@@ -35,7 +35,6 @@ def new_entry(**changes) -> dict:
         "intended_users": "unknown",
         "out_of_scope": "unknown",
         "evaluations": "unknown",
-        "evidence_level": "none",
         "regulatory": "none-known",
         "deployment": {
             "min_gpu_memory_gb": "unknown",
@@ -244,7 +243,7 @@ def test_fields_are_written_in_schema_order_and_empty_ones_left_out():
     assert keys == [
         "id", "name", "developer", "category", "subcategory", "kind", "modalities", "description",
         "use_cases", "intended_users", "out_of_scope", "links", "licenses", "access", "evaluations",
-        "evidence_level", "regulatory", "deployment", "verified", "sources",
+        "regulatory", "deployment", "verified", "sources",
     ]  # fmt: skip
     assert "  licenses:" in lines and "      id: MIT" in lines and not any("note" in line for line in lines)
 
@@ -253,8 +252,8 @@ def test_nested_fields_are_written_as_block_yaml_that_reads_back_the_same():
     entry = new_entry(
         kind="pretrained model",
         licenses={"weights": {"id": "MIT", "note": "As the card says: MIT."}, "code": {"id": "MIT"}},
-        evaluations=[{"benchmark": "Dice: CT", "metric": "mean", "value": "0.9", "source": "https://e.org/p",
-                      "self_reported": True}],
+        evaluations=[{"benchmark": "Dice: CT", "metric": "mean", "value": "0.9", "kind": "benchmark",
+                      "source": "https://e.org/p", "self_reported": True}],
     )  # fmt: skip
     text = "\n".join(entry_lines(entry)) + "\n"
     [read_back] = yaml.load(text, Loader=_CatalogueLoader)

@@ -11,11 +11,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import evidence as evidence_rules
 from . import vocabulary
+from .evidence import Evidence
 from .load import LoadedCatalogue
 from .problems import Path
 
 LINK_LABELS = vocabulary.link_kinds()
+
+# Whether an entry's facts carry evidence (catalogue schema 3), or wait to be re-read.
+EVIDENCE_COMPLETE = "complete"
+EVIDENCE_PENDING = "pending"
 
 # The answer to "may I use it commercially?", the same words on every page, from the schema.
 # From most to least permissive: the order of the table's filter and sort, and the order in
@@ -108,7 +114,9 @@ class Evaluation:
     value: str
     source: str
     self_reported: bool
+    kind: str
     note: str | None = None
+    quote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +156,9 @@ class Model:
     deployment: Deployment
     verified: str
     developer: str | None = None
+    # Path -> what backs the fact (see evidence.py); empty while the entry is pending.
+    evidence: dict[str, Evidence] = field(default_factory=dict, hash=False)
+    second_reader: str | None = None
     # The artefacts or variants whose licence makes the verdict ("weights", "variant X"), or "override".
     commercial_use_decided_by: tuple[str, ...] = ()
     # Fields whose sources may be silent are None where the entry says unknown.
@@ -166,13 +177,17 @@ class Model:
     imaging_modalities: tuple[str, ...] = ()
     anatomy: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
-    verified_revision: str | None = None
     sources: tuple[str, ...] = ()
     tasks: tuple[Task, ...] = ()
     # Where the entry starts in data/models.yaml, for "edit this entry" links.
     line: int | None = None
     # Every URL the entry writes, whatever its field, in file order.
     urls: tuple[Place, ...] = ()
+
+    @property
+    def evidence_status(self) -> str:
+        """complete when every governance fact carries its evidence, pending until the entry is re-read."""
+        return EVIDENCE_COMPLETE if self.evidence else EVIDENCE_PENDING
 
     @property
     def license(self) -> ArtefactLicense:
@@ -426,7 +441,9 @@ def _model(
         commercial_use_decided_by=commercial_use_decided_by(entry, verdicts),
         access=entry["access"],
         access_note=entry.get("access_note"),
-        evidence_level=entry["evidence_level"],
+        evidence_level=evidence_rules.evidence_level(entry["evaluations"]),
+        evidence=evidence_rules.parse(entry.get("evidence")),
+        second_reader=entry.get("second_reader"),
         deployment=Deployment(
             min_gpu_memory_gb=deployment["min_gpu_memory_gb"],
             cpu_only=deployment["cpu_only"],
@@ -451,7 +468,6 @@ def _model(
         imaging_modalities=tuple(entry.get("imaging_modalities", ())),
         anatomy=tuple(entry.get("anatomy", ())),
         caveats=tuple(entry.get("caveats", ())),
-        verified_revision=entry.get("verified_revision"),
         sources=tuple(entry.get("sources", ())),
         # In declared order, so every page lists a model's tasks the same way.
         tasks=tuple(task for task_id, task in tasks.items() if task_id in entry.get("tasks", ())),

@@ -44,8 +44,9 @@ SILENT_VALUES = frozenset({"unknown", "none-known"})
 
 # From weakest to strongest: the evidence level of an entry is the strongest kind of its
 # evaluations, and "none" when it records none.
-EVALUATION_KINDS = ("benchmark", "retrospective", "external-validation", "prospective", "trial")
-NO_EVIDENCE = "none"
+# (Defined with their titles in the schema: $defs/evaluation_kind and $defs/no_evaluation.)
+EVALUATION_KINDS = tuple(choice.value for choice in vocabulary.evaluation_kinds())
+NO_EVIDENCE = vocabulary.evidence_levels()[0].value
 
 QUOTE_MAX_LENGTH = 400
 
@@ -71,6 +72,10 @@ PINNED_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"^https://arxiv\.org/(abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})v\d+(\.pdf)?$"),
     ),
 )
+# A licence id that says a file was looked for and is absent: the proof is the repository tree.
+NONE_STATED_LICENCE = "LicenseRef-none-stated"
+_GITHUB_TREE = re.compile(rf"^https://github\.com/{_NAME}/{_NAME}/tree/{_SHA}(/\S*)?$")
+
 PINNED_HINT = {
     "github.com": "a GitHub blob or tree at a 40-hex commit (https://github.com/OWNER/REPO/blob/SHA/PATH)",
     "raw.githubusercontent.com": "a raw GitHub file at a 40-hex commit",
@@ -159,6 +164,28 @@ def value_at(entry: Mapping[str, Any], path: str) -> Any:
     if path.startswith("licenses."):
         return value.get("id") if isinstance(value, Mapping) else value
     return value
+
+
+def is_repository_tree(url: str) -> bool:
+    """Is `url` a GitHub repository tree at a commit (what shows that a file is absent)?"""
+    return bool(_GITHUB_TREE.match(url))
+
+
+def takes_checked(value: Any) -> bool:
+    """May the evidence of `value` be a list of sources read and found silent?"""
+    return is_silent(value) or value == NONE_STATED_LICENCE
+
+
+def takes_citations(value: Any) -> bool:
+    return not is_silent(value)
+
+
+def pinned_revision(url: str) -> str | None:
+    """The 40-hex revision a pinned GitHub or Hugging Face URL names, or None."""
+    if pinning_problem(url) is not None or host_of(url) == "arxiv.org":
+        return None
+    found = re.search(rf"/({_SHA})(/|$)", url)
+    return found.group(1) if found else None
 
 
 def is_silent(value: Any) -> bool:

@@ -21,6 +21,11 @@ from . import vocabulary
 # Why `new` leaves a field out: it starts as the honest "not known" value, to edit in the file.
 STARTS_UNKNOWN = "new writes unknown (or none-known); edit the file"
 EDIT_THE_FILE = "optional, and rarely known when an entry is added; edit the file"
+# A new entry starts pending: its evidence is written when the facts are re-read with a pinned source
+# for each, and a second reader signs it off; neither fits a question in a terminal.
+WITH_EVIDENCE = (
+    "written when each fact is re-read with its quote and checked by a second reader; edit the file"
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,6 @@ FIELD_TABLE: dict[str, Row] = {
     "training_data": Row(left_out=STARTS_UNKNOWN),
     "phi_exposure": Row("--phi-exposure", "{choices} (default: unknown)"),
     "evaluations": Row(left_out=STARTS_UNKNOWN),
-    "evidence_level": Row("--evidence-level", "{choices}"),
     "regulatory": Row(left_out=STARTS_UNKNOWN),
     "deployment": Row(left_out=STARTS_UNKNOWN),
     "base_model": Row(left_out=STARTS_UNKNOWN),
@@ -82,8 +86,9 @@ FIELD_TABLE: dict[str, Row] = {
     "anatomy": Row(left_out=EDIT_THE_FILE),
     "caveats": Row("--caveat", "what to know before use (repeat)", many=True),
     "verified": Row("--verified", "YYYY-MM-DD you checked the facts (default: today)", default="today"),
-    "verified_revision": Row(left_out=EDIT_THE_FILE),
+    "second_reader": Row(left_out=WITH_EVIDENCE),
     "sources": Row("--source", "https:// page the facts come from (repeat)", many=True),
+    "evidence": Row(left_out=WITH_EVIDENCE),
 }
 
 # Lists inside a field that are written on one line too: `formats: [GGUF, ONNX]` under deployment.

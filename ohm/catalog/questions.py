@@ -257,10 +257,6 @@ class Interview:
             choices = [(c.value, c.description) for c in vocabulary.choices("phi_exposure")]
             entry["phi_exposure"] = self.choose("Could it have seen patient data", choices)
 
-    def _ask_evidence_level(self, entry: dict[str, Any]) -> None:
-        choices = [(c.value, c.description) for c in vocabulary.choices("evidence_level")]
-        entry["evidence_level"] = self.choose("Strongest evidence the sources report", choices)
-
     def _ask_parameters(self, entry: dict[str, Any]) -> None:
         prompt = "Published sizes, comma-separated (e.g. 1B, 7B; optional)"
         entry["parameters"] = split_list(

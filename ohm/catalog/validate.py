@@ -27,7 +27,7 @@ import jsonschema_rs
 
 from ohm.site.pages import PAGE_OF_SECTION, address, reserved_addresses
 
-from . import vocabulary
+from . import evidence, vocabulary
 from .catalogue import COMMERCIAL_USE_LABELS, commercial_use_of
 from .load import LoadedCatalogue
 from .problems import Path, Problem, excerpt
@@ -571,6 +571,130 @@ def check_evaluation_sources_are_listed(loaded: LoadedCatalogue, report: Report)
                 report(("models", i, "evaluations", j, "source"), "is not listed under sources: add it there")
 
 
+# --- Evidence (catalogue schema 3) --------------------------------------------------------
+
+
+def _with_evidence(data: Any) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """The entries that carry evidence, with it (the schema reports evidence of the wrong shape)."""
+    for i, model in _entries(data, "models"):
+        given = model.get("evidence")
+        if isinstance(given, dict):
+            yield i, model, given
+
+
+def _stated_path(model: dict[str, Any], key: str) -> bool:
+    """Does `key` name a fact the entry states and whose evidence goes under `evidence:`?"""
+    if key.startswith(evidence.VARIANT_PREFIX):
+        return evidence.value_at(model, key) is not None
+    return key in evidence.FACT_PATHS and evidence.value_at(model, key) is not None
+
+
+def check_evidence_covers_every_fact(loaded: LoadedCatalogue, report: Report) -> None:
+    """An entry with evidence backs every governance fact it states, and names no fact it does not."""
+    for i, model, given in _with_evidence(loaded.data):
+        for path in evidence.required_paths(model):
+            if path not in given:
+                report(
+                    ("models", i, "evidence"),
+                    f"no evidence for {path}: cite a pinned source, or list under checked what was read",
+                )
+        stated = [path for path in evidence.FACT_PATHS if evidence.value_at(model, path) is not None]
+        for key in given:
+            if key == "evaluations" and isinstance(model.get("evaluations"), list):
+                report(
+                    ("models", i, "evidence", key),
+                    "each evaluation carries its own source and quote; remove this key",
+                )
+            elif not _stated_path(model, key):
+                report(
+                    ("models", i, "evidence", key),
+                    f"names no field or variant the entry states{_did_you_mean(key, stated)}",
+                )
+
+
+def check_evidence_fits_the_value(loaded: LoadedCatalogue, report: Report) -> None:
+    """Citations back a stated value; a value the sources are silent on lists what was read."""
+    for i, model, given in _with_evidence(loaded.data):
+        for key, backing in given.items():
+            if not _stated_path(model, key):
+                continue
+            value = evidence.value_at(model, key)
+            if isinstance(backing, list) and not evidence.takes_citations(value):
+                report(
+                    ("models", i, "evidence", key),
+                    f"the entry says {value}: list what was read under checked, not citations",
+                )
+            elif isinstance(backing, dict) and not evidence.takes_checked(value):
+                report(
+                    ("models", i, "evidence", key),
+                    "the entry states a value: cite the words that support it ({source, quote}), not checked",
+                )
+
+
+def _evidence_urls(given: dict[str, Any], key: str) -> Iterator[tuple[Path, str]]:
+    """(path below evidence, URL) of every source cited or checked for `key`."""
+    backing = given.get(key)
+    if isinstance(backing, list):
+        for k, citation in enumerate(backing):
+            if isinstance(citation, dict) and isinstance(citation.get("source"), str):
+                yield (key, k, "source"), citation["source"]
+    elif isinstance(backing, dict) and isinstance(backing.get("checked"), list):
+        for k, url in enumerate(backing["checked"]):
+            if isinstance(url, str):
+                yield (key, "checked", k), url
+
+
+def check_evidence_sources_are_listed_and_pinned(loaded: LoadedCatalogue, report: Report) -> None:
+    """Every source cited or read is one of the entry's sources, at a fixed revision."""
+    for i, model, given in _with_evidence(loaded.data):
+        sources = _list(model, "sources")
+        urls = [(("evidence", *path), url) for key in given for path, url in _evidence_urls(given, key)]
+        evaluations = model.get("evaluations")
+        for j, item in enumerate(evaluations if isinstance(evaluations, list) else ()):
+            if isinstance(item, dict) and isinstance(item.get("source"), str):
+                urls.append((("evaluations", j, "source"), item["source"]))
+        for path, url in urls:
+            if url not in sources and path[0] == "evidence":
+                report(("models", i, *path), "is not listed under sources: add it there")
+            if problem := evidence.pinning_problem(url):
+                report(("models", i, *path), problem)
+
+
+def check_evaluations_quote_their_source(loaded: LoadedCatalogue, report: Report) -> None:
+    """In an entry with evidence, each result carries the words of its source."""
+    for i, model, _ in _with_evidence(loaded.data):
+        evaluations = model.get("evaluations")
+        for j, item in enumerate(evaluations if isinstance(evaluations, list) else ()):
+            if isinstance(item, dict) and "quote" not in item:
+                report(
+                    ("models", i, "evaluations", j, "quote"),
+                    "required with evidence: the words of the source that give the result",
+                )
+
+
+def check_no_licence_stated_shows_the_tree(loaded: LoadedCatalogue, report: Report) -> None:
+    """ "No licence stated" is shown by the repository tree at a commit, where the file would be."""
+    for i, model, given in _with_evidence(loaded.data):
+        for key in given:
+            if not _stated_path(model, key) or evidence.value_at(model, key) != evidence.NONE_STATED_LICENCE:
+                continue
+            if not any(evidence.is_repository_tree(url) for _, url in _evidence_urls(given, key)):
+                report(
+                    ("models", i, "evidence", key),
+                    f"{evidence.NONE_STATED_LICENCE} needs the repository tree at a commit among its "
+                    "sources (https://github.com/OWNER/REPO/tree/SHA)",
+                )
+
+
+def check_evidence_has_a_second_reader(loaded: LoadedCatalogue, report: Report) -> None:
+    for i, model, _ in _with_evidence(loaded.data):
+        if "second_reader" not in model:
+            report(
+                ("models", i, "second_reader"),
+                "required with evidence: the day a second reader, not the author, checked every claim",
+            )
+
+
 def check_verified_date_is_not_in_the_future(loaded: LoadedCatalogue, report: Report) -> None:
     today = datetime.date.today()
     for i, model in _entries(loaded.data, "models"):
@@ -611,4 +735,10 @@ SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_lineage_has_no_cycles,
     check_evaluation_sources_are_listed,
     check_verified_date_is_not_in_the_future,
+    check_evidence_covers_every_fact,
+    check_evidence_fits_the_value,
+    check_evidence_sources_are_listed_and_pinned,
+    check_evaluations_quote_their_source,
+    check_no_licence_stated_shows_the_tree,
+    check_evidence_has_a_second_reader,
 ]

@@ -37,6 +37,12 @@ REPLACED_FIELDS = {
         "(weights, code, training_data), and commercial_use / commercial_use_note only to override "
         "the verdict"
     ),
+    "evidence_level": (
+        "schema 2 field: the evidence level is now derived from the kind of each evaluation; run ohm migrate"
+    ),
+    "verified_revision": (
+        "schema 2 field: pin the revision in each source URL instead (blob/SHA/...); run ohm migrate"
+    ),
 }
 
 
@@ -121,6 +127,23 @@ def titles(field: str) -> dict[str, str]:
 def commercial_use_choices() -> tuple[Choice, ...]:
     """allowed, restricted, unclear, not-allowed: from most to least permissive."""
     return _choices_of(_definitions()["commercial_use"])
+
+
+@cache
+def evaluation_kinds() -> tuple[Choice, ...]:
+    """benchmark, retrospective, ... trial: the kinds of evaluation, from weakest to strongest."""
+    return _choices_of(_definitions()["evaluation_kind"])
+
+
+@cache
+def evidence_levels() -> tuple[Choice, ...]:
+    """An entry's evidence level: none, or the strongest kind of its evaluations; weakest first."""
+    none = _definitions()["no_evaluation"]
+    return (Choice(none["const"], none["title"], none["description"]), *evaluation_kinds())
+
+
+def evidence_level_titles() -> dict[str, str]:
+    return {choice.value: choice.title for choice in evidence_levels()}
 
 
 @cache

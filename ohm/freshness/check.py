@@ -106,7 +106,7 @@ async def _check_all(
 def _requests_needed(entry: Entry, hub: Api, github: Api) -> dict[Api, int]:
     cards = sum(1 for card in (entry.card, *entry.variant_cards) if card and hub_repo(card.url))
     repository = 2 if entry.repository and github_repo(entry.repository) else 0  # the repo, its release
-    revision = 1 if entry.verified_revision and cards else 0
+    revision = 1 if entry.card_revision and cards else 0
     return {api: count for api, count in ((hub, cards + revision), (github, repository)) if count}
 
 
@@ -145,9 +145,9 @@ async def observe(entry: Entry, hub: Api, github: Api, ask_upstream: bool = True
             if model is not None:
                 observed.cards[card.field] = model
     main = observed.cards.get("links.model_card")
-    revision = entry.verified_revision
+    revision = entry.card_revision
     if main is not None and main.sha and revision and not main.sha.startswith(revision.lower()):
-        observed.revision_known = await ask("verified_revision", hub, hub_has_revision, main.repo, revision)
+        observed.revision_known = await ask("sources", hub, hub_has_revision, main.repo, revision)
     repo = github_repo(entry.repository) if entry.repository else None
     if repo:
         observed.repository = await ask("links.repository", github, fetch_github_repo, repo)

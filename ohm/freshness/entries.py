@@ -1,7 +1,7 @@
 """What the freshness check needs from a catalogue entry.
 
 An entry names a licence per artefact (`licenses: {weights, code, training_data}`),
-an `access` level, `verified_revision` and `variants`. Every read of an entry goes
+an `access` level, `variants`, and sources pinned at a revision. Every read of an entry goes
 through `entry_facts`, over the typed model, so the rest of the stage works on
 these few facts only.
 """
@@ -14,7 +14,10 @@ from pathlib import Path
 
 from ohm.catalog import open_catalogue
 from ohm.catalog.catalogue import Model
+from ohm.catalog.evidence import pinned_revision
 from ohm.catalog.problems import Problem
+
+from .upstream import hub_repo
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class Entry:
     id: str
     name: str
     verified: str
-    verified_revision: str | None
+    # The card's revision the facts were read at: pinned in a Hugging Face source of the card's repository.
+    card_revision: str | None
     access: str | None  # open | registration | gated | credentialed
     card: Card | None  # links.model_card
     variant_cards: tuple[Card, ...]
@@ -54,7 +58,7 @@ def entry_facts(model: Model) -> Entry:
         id=model.id,
         name=model.name,
         verified=model.verified,
-        verified_revision=model.verified_revision or None,
+        card_revision=_card_revision(model.sources, card.url if card else None),
         access=model.access,
         card=card,
         variant_cards=tuple(
@@ -69,6 +73,15 @@ def entry_facts(model: Model) -> Entry:
         repository=links.get("repository"),
         code_licence=_licence("licenses.code", licences.get("code")),
     )
+
+
+def _card_revision(sources: Iterable[str], card_url: str | None) -> str | None:
+    """The revision pinned in the first source that is a file of the card's Hub repository."""
+    repo = hub_repo(card_url) if card_url else None
+    for url in sources:
+        if repo and hub_repo(url) == repo and (revision := pinned_revision(url)):
+            return revision
+    return None
 
 
 def _licence(field: str, licence_id: str | None) -> Licence | None:

@@ -5,7 +5,7 @@
     archived           the repository is archived
     inactive           no upstream activity for more than `inactive_days` (not reported when archived)
     verification-due   `verified` is more than `verification_days` old
-    card-changed       the card has moved past `verified_revision` (without one: changed after `verified`)
+    card-changed       the card moved past the revision its sources pin (else: changed after `verified`)
 
 Only what upstream actually answered is compared: a source that could not be
 asked yields no finding, and "inactive" needs every source of the entry.
@@ -65,7 +65,7 @@ KINDS = {
     CARD_CHANGED: Kind(
         "Card changed",
         "{field} is {catalogue} in the catalogue; the card has changed since ({upstream})",
-        "read the card at its new revision; update the facts that changed and `verified_revision`",
+        "read the card at its new revision; update the facts that changed and the revisions in `sources`",
     ),
 }
 
@@ -92,7 +92,7 @@ class Observed:
     """What upstream answered for one entry."""
 
     cards: dict[str, HubModel] = field(default_factory=dict)  # by the card's field
-    revision_known: bool | None = None  # is verified_revision a revision of the main card? None: not asked
+    revision_known: bool | None = None  # is the pinned revision one of the main card's? None: not asked
     repository: GitHubRepo | None = None
     not_checked: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
 
@@ -148,10 +148,10 @@ def _gate(entry: Entry, model: HubModel) -> list[Finding]:
 def _card_revision(entry: Entry, model: HubModel, revision_known: bool | None) -> list[Finding]:
     if model.sha is None:
         return []
-    if entry.verified_revision:
-        if model.sha.startswith(entry.verified_revision.lower()) or revision_known is not True:
+    if entry.card_revision:
+        if model.sha.startswith(entry.card_revision.lower()) or revision_known is not True:
             return []  # unchanged, or the revision is one of the repository's, not the card's
-        return [Finding(CARD_CHANGED, "verified_revision", entry.verified_revision, model.sha)]
+        return [Finding(CARD_CHANGED, "sources", entry.card_revision, model.sha)]
     if model.last_modified and model.last_modified > entry.verified:
         return [Finding(CARD_CHANGED, "verified", entry.verified, model.last_modified)]
     return []

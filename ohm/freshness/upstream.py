@@ -1,7 +1,7 @@
 """What the Hugging Face Hub and GitHub say about a model today.
 
     Hub     GET /api/models/{repo}                     card licence, gated, lastModified, sha
-            GET /api/models/{repo}/revision/{rev}      is `verified_revision` a revision of this card?
+            GET /api/models/{repo}/revision/{rev}      is the pinned revision one of this card's?
     GitHub  GET /repos/{owner}/{repo}                  license.spdx_id, archived, pushed_at
             GET /repos/{owner}/{repo}/releases/latest  published_at (404: no release yet)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from ohm.catalog import fields, vocabulary
 from ohm.catalog.catalogue import LINK_LABELS, Catalogue, Model, Variant
+from ohm.catalog.evidence import Evidence
 from ohm.files import replace_file
 
 from .field_reference import field_reference_markdown
@@ -34,7 +35,9 @@ from .render import TEMPLATES_DIR, make_environment
 
 # Bump only when a field is renamed, removed or changes meaning; adding a field keeps it.
 # 2: catalogue schema 2 (per-artefact licences, access, training data, evidence, deployment...).
-SCHEMA_VERSION = 2
+# 3: catalogue schema 3 (evidence for each governance fact; verified_revision gone, the evidence
+#    level derived from the kind of each evaluation).
+SCHEMA_VERSION = 3
 
 LIST_SEPARATOR = "; "
 
@@ -43,6 +46,8 @@ CSV_FLATTENED = {
     "licenses": [f"{artefact}_license" for artefact in vocabulary.artefacts()],
     "deployment": list(vocabulary.deployment_fields()),
     "links": list(LINK_LABELS),
+    # The evidence as the distinct URLs it cites or read (the JSON has the quotes).
+    "evidence": ["evidence_sources"],
 }
 
 # models.csv: one column per field, nested fields flattened, in this fixed order.
@@ -76,7 +81,9 @@ CSV_COLUMNS = [
     "imaging_modalities",
     "anatomy",
     "verified",
-    "verified_revision",
+    "second_reader",
+    "evidence_status",
+    *CSV_FLATTENED["evidence"],
     *CSV_FLATTENED["links"],
     "description",
     "use_cases",
@@ -149,7 +156,22 @@ RECORDED_AS: dict[str, Callable[[Model], Any]] = {
     "regulatory": lambda model: [asdict(item) for item in model.regulatory] or "none-known",
     "deployment": lambda model: {**asdict(model.deployment), "formats": _or_unknown(_formats(model))},
     "languages": lambda model: _or_unknown(model.languages),
+    "evidence": lambda model: {path: _evidence_record(item) for path, item in model.evidence.items()} or None,
 }
+
+# Values a record carries that the entry does not write but follow from it, each after a field.
+DERIVED_AFTER: dict[str, dict[str, Callable[[Model], Any]]] = {
+    "commercial_use": {"commercial_use_decided_by": lambda model: list(model.commercial_use_decided_by)},
+    "evaluations": {"evidence_level": lambda model: model.evidence_level},
+    "evidence": {"evidence_status": lambda model: model.evidence_status},
+}
+
+
+def _evidence_record(item: Evidence) -> list[dict[str, str]] | dict[str, list[str]]:
+    """As the YAML writes it: a list of {source, quote}, or {checked: [...]}."""
+    if item.silent:
+        return {"checked": list(item.checked)}
+    return [{"source": citation.source, "quote": citation.quote} for citation in item.citations]
 
 
 def _as_is(name: str) -> Callable[[Model], Any]:
@@ -162,7 +184,10 @@ def _as_is(name: str) -> Callable[[Model], Any]:
 
 def model_record(model: Model) -> dict[str, Any]:
     """Every field of the model (fields.exported_fields), then the address of its page."""
-    record = {name: RECORDED_AS.get(name, _as_is(name))(model) for name in fields.exported_fields()}
+    record: dict[str, Any] = {}
+    for name in fields.exported_fields():
+        record[name] = RECORDED_AS.get(name, _as_is(name))(model)
+        record.update({derived: value(model) for derived, value in DERIVED_AFTER.get(name, {}).items()})
     return {**record, "page": model_page_url(model.id)}
 
 
@@ -235,8 +260,18 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
             record["evaluations"], lambda e: f"{e['benchmark']} {e['metric']} {e['value']}"
         ),
         "regulatory": _names(record["regulatory"], lambda r: f"{r['jurisdiction']}: {r['status']}"),
+        "evidence_sources": _evidence_sources(record["evidence"]),
     }
     return {column: spreadsheet_cell(_cell(row[column])) for column in CSV_COLUMNS}
+
+
+def _evidence_sources(evidence: dict[str, Any] | None) -> list[str]:
+    """Every URL cited or read for the entry's facts, once each, in the order first given."""
+    urls: dict[str, None] = {}
+    for item in (evidence or {}).values():
+        given = item["checked"] if isinstance(item, dict) else [citation["source"] for citation in item]
+        urls.update(dict.fromkeys(given))
+    return list(urls)
 
 
 def _variant_cell(variant: dict[str, Any]) -> str:

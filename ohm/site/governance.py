@@ -125,7 +125,7 @@ def worksheet(model: Model) -> list[Question]:
         Question(
             "Evidence",
             "What evidence of performance is there?",
-            vocabulary.titles("evidence_level").get(model.evidence_level, model.evidence_level),
+            vocabulary.evidence_level_titles()[model.evidence_level],
             sources,
         ),
         Question(
@@ -163,7 +163,7 @@ def worksheet(model: Model) -> list[Question]:
         Question(
             "Verification",
             "When were these facts last checked against their sources?",
-            model.verified + (f" (revision {model.verified_revision})" if model.verified_revision else ""),
+            model.verified + (f" (second reader: {model.second_reader})" if model.second_reader else ""),
             sources,
         ),
         *(Question(section, text, None) for section, text in HOSPITAL_QUESTIONS),

@@ -32,7 +32,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 from markupsafe import Markup
 
-from ohm.catalog import vocabulary
+from ohm.catalog import evidence, vocabulary
 from ohm.catalog.catalogue import Catalogue, Model
 from ohm.files import check_output_folder, replace_folder
 from ohm.site import table
@@ -92,6 +92,24 @@ def markdown_text(value: object) -> str:
     return text
 
 
+# The parts of a pinned URL that name the revision: `blob/<sha>`, `resolve/<sha>`, a raw file's `<sha>`.
+_REVISION_PART = re.compile(r"/(?:(?:blob|tree|raw|resolve)/)?[0-9a-f]{40}(?=/|$)")
+SOURCE_LABEL_LENGTH = 60
+
+
+def source_label(url: str) -> str:
+    """A short name for a pinned source: host, owner/repository, file name, and the revision's 7
+    characters ("github.com/bowang-lab/MedSAM/README.md @ 1a2b3c4"); other URLs shortened."""
+    revision = evidence.pinned_revision(url)
+    rest = url.removeprefix("https://")
+    if revision:
+        repository, path = _REVISION_PART.split(rest, maxsplit=1)
+        file_name = path.strip("/").rsplit("/", 1)[-1]
+        short = f"{repository}/{file_name}" if file_name else repository
+        return f"{short} @ {revision[:7]}"
+    return rest if len(rest) <= SOURCE_LABEL_LENGTH else rest[: SOURCE_LABEL_LENGTH - 1] + "…"
+
+
 def markdown_url(url: str) -> Markup:
     """A URL safe to put inside `[label](...)`: brackets, spaces and quotes encoded."""
     return Markup(quote(str(url), safe=":/?#[]@!$&*+,;=%-._~"))
@@ -127,7 +145,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         ),
         access_meaning=_meaning({c.value: c.description for c in vocabulary.choices("access")}),
         phi_label=_meaning(vocabulary.titles("phi_exposure")),
-        evidence_label=_meaning(vocabulary.titles("evidence_level")),
+        evidence_label=_meaning(vocabulary.evidence_level_titles()),
         kinds_without_weights=vocabulary.kinds_without_weights(),
         commercial_use_choices=vocabulary.commercial_use_choices(),
         lineage=lineage,
@@ -155,6 +173,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         search_text=table.search_text,
         search_keywords=search_keywords,
         citation=citation,
+        source_label=source_label,
     )
     return env
 

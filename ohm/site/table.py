@@ -52,7 +52,9 @@ FILTERS = (
     TableFilter("use", "Commercial use", lambda m: [m.commercial_use], lambda c: COMMERCIAL_USE_LABELS),
     TableFilter("license", "Licence", lambda m: [m.license.id], _licence_names),
     TableFilter("access", "Access", lambda m: [m.access], _titles("access")),
-    TableFilter("evidence", "Evidence", lambda m: [m.evidence_level], _titles("evidence_level")),
+    TableFilter(
+        "evidence", "Evidence", lambda m: [m.evidence_level], lambda _c: vocabulary.evidence_level_titles()
+    ),
     TableFilter("phi", "Patient data in training", lambda m: [m.phi_exposure or ""], _titles("phi_exposure")),
     TableFilter(
         "offline",
