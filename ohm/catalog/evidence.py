@@ -76,6 +76,9 @@ PINNED_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 NONE_STATED_LICENCE = "LicenseRef-none-stated"
 _GITHUB_TREE = re.compile(rf"^https://github\.com/{_NAME}/{_NAME}/tree/{_SHA}(/\S*)?$")
 
+# Hosts whose pinned URLs name a commit (an arXiv version is not one).
+_REVISION_HOSTS = frozenset({"github.com", "raw.githubusercontent.com", "huggingface.co"})
+
 PINNED_HINT = {
     "github.com": "a GitHub blob or tree at a 40-hex commit (https://github.com/OWNER/REPO/blob/SHA/PATH)",
     "raw.githubusercontent.com": "a raw GitHub file at a 40-hex commit",
@@ -182,7 +185,7 @@ def takes_citations(value: Any) -> bool:
 
 def pinned_revision(url: str) -> str | None:
     """The 40-hex revision a pinned GitHub or Hugging Face URL names, or None."""
-    if pinning_problem(url) is not None or host_of(url) == "arxiv.org":
+    if host_of(url) not in _REVISION_HOSTS or pinning_problem(url) is not None:
         return None
     found = re.search(rf"/({_SHA})(/|$)", url)
     return found.group(1) if found else None

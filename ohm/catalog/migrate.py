@@ -93,11 +93,13 @@ def migrate_text(text: str, name: str = "catalogue") -> Migration:
 
 
 def _single_line(loaded: LoadedCatalogue, lines: list[str], path: tuple[Any, ...]) -> int:
+    """The line of a key whose value is written on the same line, `key: value`; else refused."""
     line = loaded.lines[path]
-    value = loaded.data
-    for part in path:
-        value = value[part]
-    if not isinstance(value, str) or f"{path[-1]}:" not in lines[line - 1]:
+    text = lines[line - 1]
+    column = text.find(f"{path[-1]}:")
+    after = lines[line] if line < len(lines) else ""
+    continued = after.strip() and len(after) - len(after.lstrip(" ")) > column
+    if column < 0 or not text[column + len(path[-1]) + 1 :].split("#")[0].strip() or continued:
         raise MigrationError(f"{loaded.file}:{line}: {path[-1]} is not on one line; migrate it by hand")
     return line
 

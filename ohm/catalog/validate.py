@@ -586,6 +586,8 @@ def _stated_path(model: dict[str, Any], key: str) -> bool:
     """Does `key` name a fact the entry states and whose evidence goes under `evidence:`?"""
     if key.startswith(evidence.VARIANT_PREFIX):
         return evidence.value_at(model, key) is not None
+    if key == "evaluations" and isinstance(model.get("evaluations"), list):
+        return False  # each evaluation carries its own source and quote
     return key in evidence.FACT_PATHS and evidence.value_at(model, key) is not None
 
 
