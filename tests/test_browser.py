@@ -34,7 +34,7 @@ from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue, Model
 from ohm.site import table
 
-from .conftest import ROOT, catalogue_with_models, make_project, run_mkdocs
+from .conftest import ROOT, SMALL_CATALOGUE, catalogue_with_models, make_project, run_mkdocs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -633,3 +633,52 @@ def test_a_large_table_without_javascript_links_the_complete_list(no_js_page: Pa
     page.get_by_role("link", name=f"Show all {LARGE} models").click()
     expect(page).to_have_url(f"{large_site_url}/models/")
     expect(page.locator(".ohm-compare tbody tr")).to_have_count(LARGE)
+
+
+@pytest.fixture(scope="module")
+def small_site_url(tmp_path_factory) -> Iterator[str]:
+    """The small catalogue's site: Alpha BERT carries evidence for each fact, the others are pending."""
+    project = make_project(tmp_path_factory.mktemp("small"), SMALL_CATALOGUE.read_text(encoding="utf-8"))
+    site_dir = project / "site"
+    result = run_mkdocs(project, site_dir=site_dir)
+    assert result.returncode == 0, result.stderr
+    with serve(functools.partial(QuietFiles, directory=str(site_dir))) as url:
+        yield url
+
+
+def test_a_fact_opens_on_its_quote_and_pinned_source(page: Page, small_site_url):
+    page.goto(small_site_url + "/models/alpha-bert/")
+    access = page.locator("li", has_text="Access:").locator("details.ohm-evidence")
+    quote = access.locator("blockquote")
+    expect(quote).to_be_hidden()
+    access.locator("summary").click()
+    expect(quote).to_be_visible()
+    expect(quote).to_have_text("Download the weights from the releases page; no registration is needed.")
+    source = access.locator("a.ohm-evidence-source")
+    expect(source).to_be_visible()
+    expect(source).to_have_text("github.com/example/alpha-bert/README.md @ 1111111")
+    expect(source).to_have_attribute(
+        "href", f"https://github.com/example/alpha-bert/blob/{'1' * 40}/README.md"
+    )
+    assert describe(wcag_violations(page)) == []
+    page.screenshot(path=str(ARTIFACTS / "model-page-evidence.png"), full_page=True)
+
+
+def test_a_silent_fact_lists_what_was_read(page: Page, small_site_url):
+    page.goto(small_site_url + "/models/alpha-bert/")
+    phi = page.locator("li", has_text="Patient data (PHI) exposure:").locator("details.ohm-evidence")
+    expect(phi.locator("summary")).to_have_text("read: silent")
+    phi.locator("summary").click()
+    expect(phi).to_contain_text("The sources read say nothing on this:")
+    read = phi.locator("a.ohm-evidence-source")
+    expect(read).to_have_count(1)
+    expect(read).to_be_visible()
+    expect(read).to_have_attribute("href", f"https://github.com/example/alpha-bert/blob/{'1' * 40}/README.md")
+
+
+def test_a_pending_entry_says_so_and_has_no_evidence(page: Page, small_site_url):
+    page.goto(small_site_url + "/models/zeta-lm/")
+    expect(page.locator(".ohm-evidence-pending")).to_have_text(
+        "These facts have not yet been re-read with evidence for each claim (catalogue schema 3)."
+    )
+    expect(page.locator("details.ohm-evidence")).to_have_count(0)

@@ -206,13 +206,13 @@ def test_markdown_list_names_every_model_with_its_main_link_and_licence(small):
     assert items == [
         "* [Zeta LM](https://huggingface.co/example/zeta-lm) A general language model for summaries. "
         "Licence: [Example Community License](https://example.org/licence); commercial use: restricted; "
-        "access: gated. Services above 1M monthly users need a separate licence.",
+        "access: gated; evidence: pending. Services above 1M monthly users need a separate licence.",
         "* [Alpha BERT](https://github.com/example/alpha-bert) Clinical note encoder for named entity recognition. "
         "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: allowed; "
-        "access: open download.",
+        "access: open download; evidence: complete.",
         "* [SegNet Example](https://github.com/example/seg-net) Self-configuring segmentation for CT and MRI. "
         "Licence: [Apache License 2.0](https://www.apache.org/licenses/LICENSE-2.0); commercial use: allowed; "
-        "access: open download.",
+        "access: open download; evidence: pending.",
     ]
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings == [

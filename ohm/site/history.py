@@ -42,6 +42,7 @@ FIELD_WORDS = {
     "phi_exposure": "patient data (PHI) exposure",
     "verified": "date last verified",
     "verified_revision": "revision verified",
+    "second_reader": "date checked by a second reader",
     "deployment": "deployment",
 }
 # Namespace of the events' ids: the same event gets the same id in every build (Atom needs them stable).
