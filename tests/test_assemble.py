@@ -89,8 +89,9 @@ def test_edit_links_open_the_catalogue_and_the_included_file_only_with_a_reposit
 def test_allowed_hosts_reach_validation_in_both_engines(project, tmp_path):
     catalogue = project / "data" / "models.yaml"
     catalogue.write_text(
+        # The repository itself, not the files pinned in it that the entry's evidence cites.
         catalogue.read_text(encoding="utf-8").replace(
-            "https://github.com/example/alpha-bert", LOCAL_REPOSITORY
+            "https://github.com/example/alpha-bert\n", LOCAL_REPOSITORY + "\n"
         ),
         encoding="utf-8",
     )

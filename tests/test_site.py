@@ -138,7 +138,7 @@ def test_each_task_page_lists_its_models(site, catalogue):
 
 def test_exports_are_published_at_the_root_of_the_site(site, catalogue):
     document = json.loads((site / "models.json").read_text(encoding="utf-8"))
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert sorted(m["id"] for m in document["models"]) == sorted(m.id for m in catalogue.models)
     for record in document["models"]:
         assert (site / record["page"] / "index.html").is_file()
@@ -295,3 +295,21 @@ def test_serve_rebuilds_when_the_catalogue_or_a_template_changes(small_project):
         server.terminate()
         server.wait(timeout=20)
     shutil.rmtree(small_project / "site", ignore_errors=True)
+
+
+def test_evidence_stays_out_of_the_search_index(tmp_path):
+    """A quote repeats its source, and every silent fact lists the same files: search skips them."""
+    project = make_project(tmp_path / "project", SMALL_CATALOGUE.read_text(encoding="utf-8"))
+    site_dir = project / "site"
+    result = run_mkdocs(project, site_dir=site_dir)
+    assert result.returncode == 0, result.stderr
+    built = page(site_dir, "models/alpha-bert/index.html")
+    quotes = [quote.get_text() for quote in built.select("details.ohm-evidence blockquote")]
+    assert any("no registration is needed" in quote for quote in quotes)
+    content = indexed_pages(site_dir)["models/alpha-bert/"]["content"]
+    assert "Open download" in content  # the fact itself is found
+    assert "no registration is needed" not in content
+    assert "say nothing on this" not in content and "read: silent" not in content
+    # The citation of a paper is left out the same way (the theme's own search attribute does not
+    # reach the built page).
+    assert "@misc{zeta-lm" not in indexed_pages(site_dir)["models/zeta-lm/"]["content"]
