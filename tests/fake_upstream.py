@@ -88,9 +88,14 @@ class FakeApi:
         last_modified: str = "2026-10-01T09:00:00.000Z",
         sha: str = "a" * 40,
         revisions: tuple[str, ...] = (),
+        card: dict[str, Any] | None = None,
+        files: tuple[str, ...] = ("README.md",),
     ) -> None:
-        """A model on the fake Hub, with older `revisions` that its revision endpoint knows."""
-        card: dict[str, Any] = {}
+        """A model on the fake Hub, with older `revisions` that its revision endpoint knows.
+
+        `card`: more of the card's metadata (base_model, datasets, language); `files`: its files.
+        """
+        card = dict(card or {})
         if licence is not None:
             card["license"] = licence
         if licence_name:
@@ -105,7 +110,7 @@ class FakeApi:
             "private": False,
             "tags": ["transformers", "safetensors", *tags],
             "cardData": card,
-            "siblings": [{"rfilename": "README.md"}, {"rfilename": "model.safetensors"}],
+            "siblings": [{"rfilename": name} for name in files],
         }
         for revision in (sha, *revisions):
             self.answers[f"/api/models/{repo}/revision/{revision}"] = {"id": repo, "sha": revision}

@@ -7,7 +7,9 @@
   `max_body_bytes` and no further. What passes a bound is "not checked".
 - One boundary: the body is parsed as JSON (any depth, any bytes) and handed to
   the caller's `keep`, the typed parser of the fields read; whatever cannot be
-  used raises Unusable. Cached answers go through the same `keep`.
+  used raises Unusable. Cached answers go through the same `keep`. A file
+  (`file=True`: a model card's README at its head) is handed over as bytes,
+  and only from the API's own host: a redirect elsewhere is not followed.
 - Concurrency within the API's limits (`ApiLimits`): at most `workers`
   requests at once, at most `rate` a second, at most `budget` counted requests
   a run (`reserve`/`refund` around each entry). A URL is asked at most once a run.
@@ -210,10 +212,13 @@ class Api:
 
     # --- Asking ----------------------------------------------------------------------------
 
-    async def get(self, path: str, keep: Callable[[Any], Any], immutable: bool = False) -> Any:
+    async def get(
+        self, path: str, keep: Callable[[Any], Any], immutable: bool = False, file: bool = False
+    ) -> Any:
         """The JSON answer at `path`, checked and reduced by `keep` to what the check reads (and caches).
 
         `immutable`: an answer that never changes (a commit is a commit), asked only if not cached.
+        `file`: the answer is a file, not JSON: `keep` gets its bytes (or, from the cache, what it kept).
         """
         url = self.base_url + path
         if immutable and self.cache.get(url) is not None:
@@ -225,7 +230,7 @@ class Api:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._asked[url] = future
         try:
-            body = await self._ask(url, keep)
+            body = await self._ask(url, keep, file)
         except NotChecked as error:
             future.set_exception(error)
             future.exception()  # retrieved: a URL asked once need not be asked again
@@ -237,7 +242,9 @@ class Api:
         future.set_result(body)
         return body
 
-    async def cached(self, path: str, keep: Callable[[Any], Any], immutable: bool = False) -> Any:
+    async def cached(
+        self, path: str, keep: Callable[[Any], Any], immutable: bool = False, file: bool = False
+    ) -> Any:
         """The last answer at `path` from an earlier run, without asking; NotReached if there is none."""
         cached = self.cache.get(self.base_url + path)
         if cached is None:
@@ -254,10 +261,10 @@ class Api:
                 raise NotChecked(f"rate limit used up until {_clock(self._blocked_until)}")
             self._blocked_until = None
 
-    async def _ask(self, url: str, keep: Callable[[Any], Any]) -> Any:
+    async def _ask(self, url: str, keep: Callable[[Any], Any], file: bool) -> Any:
         self._may_ask()
         try:
-            body = await self._get(url, keep)
+            body = await self._get(url, keep, file)
         except _Unreachable:
             self._failed_in_a_row += 1
             self._down = self._failed_in_a_row >= self.settings.give_up_after
@@ -268,13 +275,13 @@ class Api:
         self._failed_in_a_row = 0
         return body
 
-    async def _get(self, url: str, keep: Callable[[Any], Any]) -> Any:
+    async def _get(self, url: str, keep: Callable[[Any], Any], file: bool) -> Any:
         cached = self.cache.get(url)
         etag = _etag(cached.get("etag")) if cached else None
         attempt = 0
         while True:
             try:
-                status, headers, payload = await self._request(url, etag)
+                status, headers, payload = await self._request(url, etag, same_host=file)
             except _Transient as error:
                 if attempt >= self.settings.retries:
                     raise _Unreachable(str(error)) from None
@@ -291,7 +298,7 @@ class Api:
                     self.cache.forget(url)  # a damaged cache file: the next run asks afresh
                     raise
             if 200 <= status < 300:
-                body = keep(parse_json(payload))
+                body = keep(payload if file else parse_json(payload))
                 self.cache.put(url, _etag(headers.get("ETag")), body)
                 return body
             wait = self._rate_limited(status, headers)
@@ -313,8 +320,13 @@ class Api:
                 raise _Unreachable(f"{status} {_reason(status)}")
             raise NotChecked(f"{status} {_reason(status)}")
 
-    async def _request(self, url: str, etag: str | None) -> tuple[int, httpx.Headers, bytes]:
-        """One GET within the API's limits: (status, headers, body); _Transient if nothing came."""
+    async def _request(
+        self, url: str, etag: str | None, same_host: bool = False
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """One GET within the API's limits: (status, headers, body); _Transient if nothing came.
+
+        `same_host`: an answer redirected to another host is not read (NotChecked).
+        """
         assert self._client is not None and self._slots is not None, "ask within `async with api.run()`"
         headers = {"If-None-Match": etag} if etag else {}
         if self.token:
@@ -328,6 +340,8 @@ class Api:
                     asyncio.timeout(limit),
                     self._client.stream("GET", url, headers=headers) as response,
                 ):
+                    if same_host and response.url.netloc != httpx.URL(url).netloc:
+                        raise NotChecked("redirected to another host, not followed")
                     body = await _read_up_to(response, self.settings.max_body_bytes)
                     return response.status_code, response.headers, body
             except TimeoutError:
