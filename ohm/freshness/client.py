@@ -50,6 +50,7 @@ from .text import clean_text
 
 USER_AGENT = "OpenHealthModels-Freshness/1.0"
 CACHE_VERSION = 1
+MAX_REDIRECTS = 5
 MAX_BLOCK_SECONDS = 24 * 3600  # the longest a rate-limit header may stop an API (a run is shorter)
 
 
@@ -186,7 +187,11 @@ class Api:
         self._slots = asyncio.Semaphore(workers)
         limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
         async with httpx.AsyncClient(
-            headers=self.headers, follow_redirects=True, max_redirects=5, limits=limits, timeout=None
+            headers=self.headers,
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            limits=limits,
+            timeout=None,
         ) as client:
             self._client = client
             try:
@@ -325,7 +330,8 @@ class Api:
     ) -> tuple[int, httpx.Headers, bytes]:
         """One GET within the API's limits: (status, headers, body); _Transient if nothing came.
 
-        `same_host`: an answer redirected to another host is not read (NotChecked).
+        `same_host`: redirects are followed only on the API's own host; one to another host is
+        not followed (NotChecked).
         """
         assert self._client is not None and self._slots is not None, "ask within `async with api.run()`"
         headers = {"If-None-Match": etag} if etag else {}
@@ -336,14 +342,8 @@ class Api:
             await self._pace()
             limit = self._time_left(self.settings.timeout)
             try:
-                async with (
-                    asyncio.timeout(limit),
-                    self._client.stream("GET", url, headers=headers) as response,
-                ):
-                    if same_host and response.url.netloc != httpx.URL(url).netloc:
-                        raise NotChecked("redirected to another host, not followed")
-                    body = await _read_up_to(response, self.settings.max_body_bytes)
-                    return response.status_code, response.headers, body
+                async with asyncio.timeout(limit):
+                    return await self._follow(url, headers, same_host)
             except TimeoutError:
                 if limit < self.settings.timeout:
                     raise NotReached("the run's time budget ran out during the request") from None
@@ -354,6 +354,24 @@ class Api:
                 raise _Transient(_describe(error)) from None
             except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as error:
                 raise Unusable(f"unexpected answer ({type(error).__name__})") from None
+
+    async def _follow(
+        self, url: str, headers: dict[str, str], same_host: bool
+    ) -> tuple[int, httpx.Headers, bytes]:
+        assert self._client is not None
+        target = httpx.URL(url)
+        for _hop in range(MAX_REDIRECTS + 1):
+            async with self._client.stream(
+                "GET", target, headers=headers, follow_redirects=not same_host
+            ) as response:
+                following = response.next_request
+                if following is None:
+                    body = await _read_up_to(response, self.settings.max_body_bytes)
+                    return response.status_code, response.headers, body
+            if following.url.netloc != target.netloc or following.url.scheme != target.scheme:
+                raise NotChecked("redirected to another host, not followed")
+            target = following.url
+        raise httpx.TooManyRedirects("too many redirects")
 
     def _time_left(self, at_most: float) -> float:
         if self.deadline is None:

@@ -31,6 +31,7 @@ from typing import Any
 
 from ohm.catalog.evidence import QUOTE_MAX_LENGTH
 from ohm.nightly.files import ReportError, read_json, write_json
+from ohm.nightly.markdown import code_span
 from ohm.site.render import markdown_text
 
 from .check import EntryResult
@@ -237,7 +238,7 @@ def _finding_line(finding: ReportedFinding, report: FreshnessReport) -> str:
     days = {INACTIVE: report.thresholds.inactive_days, VERIFICATION_DUE: report.thresholds.verification_days}
     detail = kind.detail.format(
         field=_code(finding.field),
-        catalogue=_code(finding.catalogue, QUOTE_MAX_LENGTH if finding.kind == QUOTE_GONE else SHOWN_CHARS),
+        catalogue=_quote(finding.catalogue) if finding.kind == QUOTE_GONE else _code(finding.catalogue),
         upstream=_code(finding.upstream),
         source=_code(finding.source, QUOTE_MAX_LENGTH),
         days=days.get(finding.kind, ""),
@@ -257,6 +258,12 @@ def _code(value: Any, limit: int = SHOWN_CHARS) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"`{text}`" if "`" not in text else _inert(text)
+
+
+def _quote(value: Any) -> str:
+    """Quoted words as written, whatever they hold, as inline code (a longer fence than any backtick run)."""
+    text = " ".join(clean_text(str(value), 10_000).split())
+    return code_span(text if len(text) <= QUOTE_MAX_LENGTH else text[: QUOTE_MAX_LENGTH - 1] + "…", False)
 
 
 # GitHub links `@name` and `#123` (and `owner/repo#123`, `GH-123`) in text, but not in code, pre or

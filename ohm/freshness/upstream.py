@@ -274,7 +274,7 @@ def _keep_github_file(data: Any, name: str) -> str:
     if not isinstance(content, str):
         raise Unusable(f"unexpected answer: `content` is {_kind(content)}, expected text")
     try:
-        return _keep_file(base64.b64decode(content), name)
+        return _keep_file(base64.b64decode("".join(content.split()), validate=True), name)
     except (binascii.Error, ValueError):
         raise Unusable("unexpected answer: `content` is not base64") from None
 
