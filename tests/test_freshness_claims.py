@@ -18,7 +18,7 @@ from ohm.catalog.evidence import head_url
 from ohm.cli import main
 from ohm.freshness import history
 from ohm.freshness.check import check_entries
-from ohm.freshness.client import Api, ClientSettings, ResponseCache
+from ohm.freshness.client import Api, ApiLimits, ClientSettings, ResponseCache
 from ohm.freshness.entries import Claim, Entry, entry_facts
 from ohm.freshness.file_check import check_freshness_file
 from ohm.freshness.findings import FILE_GONE, WORDS_NOT_FOUND, Thresholds
@@ -441,3 +441,15 @@ def test_the_freshness_verb_reports_claims_and_keeps_them_in_its_history(upstrea
     assert "**Quote gone**" in (tmp_path / "report.md").read_text(encoding="utf-8")
     kept = json.loads((tmp_path / "history.json").read_text(encoding="utf-8"))["entries"]["medical-lm"]
     assert [item["kind"] for item in kept] == ["quote-gone"]
+
+
+@pytest.mark.parametrize(("budget", "reached"), [(3, True), (2, False)])
+def test_cited_files_count_against_the_request_budget(upstream, budget, reached):
+    hub_api, _, _, github = upstream
+    # The repository and its latest release, and the LICENSE: three GitHub requests for this entry.
+    github_api = Api(
+        "GitHub", github.url, None, hub_api.cache, hub_api.settings, limits=ApiLimits(budget=budget)
+    )
+    [result] = check_entries([facts(written())], hub_api, github_api, Thresholds(), TODAY)
+    assert result.reached is reached
+    assert (LICENSE_AT_HEAD in github.paths()) is reached

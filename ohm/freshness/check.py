@@ -155,9 +155,13 @@ async def observe(entry: Entry, hub: Api, github: Api, ask_upstream: bool = True
     observed = Observed()
 
     async def ask(
-        field: str | tuple[str, ...], api: Api, question: Callable[..., Awaitable[Any]], *arguments: Any
+        field: str | tuple[str, ...],
+        api: Api,
+        question: Callable[..., Awaitable[Any]],
+        *arguments: Any,
+        reading: str | None = None,
     ) -> Any:
-        """The answer, or None with each field noted as not checked (a file's reason names the file)."""
+        """The answer, or None with each field noted as not checked (the reason names the file `reading`)."""
         source = api if ask_upstream else _CachedOnly(api)
         try:
             return await question(source, *arguments)
@@ -165,8 +169,8 @@ async def observe(entry: Entry, hub: Api, github: Api, ask_upstream: bool = True
             reason = f"{api.name}: {error}"
         except Exception as error:  # a bug of this check: that question is not checked, the run goes on
             reason = f"{api.name}: error of the check ({type(error).__name__})"
-        where = [argument.url for argument in arguments if isinstance(argument, HeadFile)]
-        reason += "".join(f", reading {url}" for url in where)
+        if reading:
+            reason += f", reading {reading}"
         for each in (field,) if isinstance(field, str) else field:
             observed.not_checked.append((each, reason))
         return None
@@ -185,7 +189,7 @@ async def observe(entry: Entry, hub: Api, github: Api, ask_upstream: bool = True
     if repo:
         observed.repository = await ask("links.repository", github, fetch_github_repo, repo)
     for file, fields in cited_files(entry).items():
-        read = await ask(fields, hub if file.api == "hub" else github, fetch_file, file)
+        read = await ask(fields, hub if file.api == "hub" else github, fetch_file, file, reading=file.url)
         if read is not None:
             observed.files[read.url] = read.text
     return observed
