@@ -358,6 +358,18 @@ def test_card_metadata_the_entry_says_is_unknown_is_upstream_knows(upstream):
     assert stated.findings == [], "what the entry states is not compared here"
 
 
+def test_a_long_list_upstream_is_cut_to_fit_the_report(upstream, tmp_path):
+    _, _, hub, _ = upstream
+    hub.hub_model(
+        "example/medical-lm", "apache-2.0", card={"datasets": [f"dataset-{n:03d}" for n in range(500)]}
+    )
+    results = check(upstream, written(training_data="unknown"))
+    [finding] = results[0].findings
+    assert finding.upstream.startswith("dataset-000, dataset-001") and finding.upstream.endswith("…")
+    write_freshness(build_freshness(results, {}, Thresholds(), TODAY), tmp_path / "freshness.json")
+    check_freshness_file(tmp_path / "freshness.json")
+
+
 def test_odd_card_metadata_is_not_checked_never_a_finding(upstream):
     _, _, hub, _ = upstream
     hub.hub_model("example/medical-lm", "apache-2.0", card={"base_model": {"name": "x"}})

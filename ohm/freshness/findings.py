@@ -26,6 +26,7 @@ from ohm.catalog.vocabulary import UNKNOWN
 from .entries import Card, Entry, Licence
 from .licences import Verdict, github_states, github_verdict, hub_states, hub_verdict
 from .quotes import quote_found
+from .text import clean_text
 from .upstream import GitHubRepo, HubModel
 
 LICENCE_CHANGED = "licence-changed"
@@ -179,7 +180,7 @@ def _card_facts(entry: Entry, model: HubModel) -> list[Finding]:
         "deployment.formats": model.formats,
     }
     return [
-        Finding(UPSTREAM_KNOWS, path, UNKNOWN, ", ".join(stated[path]))
+        Finding(UPSTREAM_KNOWS, path, UNKNOWN, clean_text(", ".join(stated[path])))  # cut, if long
         for path in sorted(entry.silent)
         if stated.get(path)
     ]
