@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -34,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the fakes live with the tests
 
-from ohm.freshness.check import check_entries  # noqa: E402
+from ohm.catalog.evidence import head_url  # noqa: E402
+from ohm.freshness.check import check_entries, cited_files  # noqa: E402
 from ohm.freshness.client import Api, ApiLimits, ClientSettings, ResponseCache  # noqa: E402
 from ohm.freshness.command import GITHUB_BUDGET, GITHUB_HEADERS, HUB_RATE, TIME_BUDGET  # noqa: E402
 from ohm.freshness.entries import Entry, read_entries  # noqa: E402
@@ -60,9 +62,20 @@ def catalogue_of(size: int) -> list[Entry]:
                 card=original.card and replace(original.card, url=rename(original.card.url)),
                 variant_cards=tuple(replace(card, url=rename(card.url)) for card in original.variant_cards),
                 repository=rename(original.repository),
+                claims=tuple(replace(c, source=_in_copy(c.source, copy)) for c in original.claims),
             )
         )
     return entries
+
+
+def _in_copy(source: str, copy: int) -> str:
+    """A pinned source in the copy's own repository (its name ends in -COPY)."""
+    return source if copy == 0 else _REPOSITORY.sub(rf"\g<0>-{copy}", source, count=1)
+
+
+_REPOSITORY = re.compile(
+    r"^https://(github\.com|raw\.githubusercontent\.com|huggingface\.co(/datasets|/spaces)?)/[^/]+/[^/]+"
+)
 
 
 def _renamer(copy: int) -> Callable[[str | None], str | None]:
@@ -82,6 +95,13 @@ def teach(hub: FakeApi, github: FakeApi, entries: list[Entry]) -> None:
         repo = github_repo(entry.repository) if entry.repository else None
         if repo:
             github.github_repo(repo, "Apache-2.0", release="2026-06-01T00:00:00Z" if len(repo) % 2 else None)
+        for file in cited_files(entry):  # each cited file holds the words its claims quote
+            quotes = "\n".join(claim.quote for claim in entry.claims if head_url(claim.source) == file.url)
+            if file.api == "hub":
+                hub.files[file.path] = quotes.encode()
+            else:
+                repo, path = file.path.removeprefix("/repos/").split("/contents/", 1)
+                github.github_file(repo, path, quotes)
 
 
 def run(entries: list[Entry], hub: FakeApi, github: FakeApi, cache: ResponseCache, workers: int) -> dict:

@@ -1,6 +1,8 @@
 """Fake Hugging Face Hub and GitHub REST APIs on 127.0.0.1, for the freshness check's tests.
 
-Each fake answers JSON from what a test put in it, with an ETag per answer
+Each fake answers JSON from what a test put in it (and files: the Hub's at
+`/{repo}/resolve/main/{path}` as they are, GitHub's from its contents API as
+base64 in JSON), with an ETag per answer
 (304 when the request's If-None-Match matches), and records every request.
 A path can be made to fail instead: any status, a hang longer than the
 client's timeout, an answer that is not JSON, or a hostile one: any body
@@ -11,6 +13,7 @@ within HOSTILE_SECONDS, so no server thread outlives a test for long.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import http.server
@@ -48,6 +51,7 @@ class Request:
 class FakeApi:
     def __init__(self) -> None:
         self.answers: dict[str, Any] = {}
+        self.files: dict[str, bytes] = {}  # answered as they are, not as JSON
         self.failures: dict[str, Failure] = {}
         self.down: Failure | None = None  # when set, every path fails like this
         self.headers: dict[str, str] = {}  # added to every answer (rate-limit headers, ...)
@@ -88,9 +92,14 @@ class FakeApi:
         last_modified: str = "2026-10-01T09:00:00.000Z",
         sha: str = "a" * 40,
         revisions: tuple[str, ...] = (),
+        card: dict[str, Any] | None = None,
+        files: tuple[str, ...] = ("README.md",),
     ) -> None:
-        """A model on the fake Hub, with older `revisions` that its revision endpoint knows."""
-        card: dict[str, Any] = {}
+        """A model on the fake Hub, with older `revisions` that its revision endpoint knows.
+
+        `card`: more of the card's metadata (base_model, datasets, language); `files`: its files.
+        """
+        card = dict(card or {})
         if licence is not None:
             card["license"] = licence
         if licence_name:
@@ -105,7 +114,7 @@ class FakeApi:
             "private": False,
             "tags": ["transformers", "safetensors", *tags],
             "cardData": card,
-            "siblings": [{"rfilename": "README.md"}, {"rfilename": "model.safetensors"}],
+            "siblings": [{"rfilename": name} for name in files],
         }
         for revision in (sha, *revisions):
             self.answers[f"/api/models/{repo}/revision/{revision}"] = {"id": repo, "sha": revision}
@@ -132,6 +141,19 @@ class FakeApi:
         if release:
             self.answers[f"/repos/{repo}/releases/latest"] = {"tag_name": "v1.0", "published_at": release}
 
+    def hub_file(self, repo: str, path: str, content: str | bytes) -> None:
+        """A file of a Hub repository at its head (`main`)."""
+        self.files[f"/{repo}/resolve/main/{path}"] = content.encode() if isinstance(content, str) else content
+
+    def github_file(self, repo: str, path: str, content: str | bytes) -> None:
+        """A file of a GitHub repository at its head, as the contents API gives it."""
+        data = content.encode() if isinstance(content, str) else content
+        encoded = base64.encodebytes(data).decode("ascii")  # GitHub wraps its base64 in lines too
+        self.answers[f"/repos/{repo}/contents/{path}"] = {
+            "type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
+            "path": path, "content": encoded,
+        }  # fmt: skip
+
     # --- Answering ---------------------------------------------------------------------
 
     def _failure(self, path: str) -> Failure | None:
@@ -155,9 +177,12 @@ class FakeApi:
             return 200, {}, b"<!doctype html><title>Oops</title>"
         if failure is not None and not failure.hang:
             return failure.status, dict(failure.headers), json.dumps({"message": "failure"}).encode()
-        if path not in self.answers:
+        if path in self.files:
+            body = self.files[path]
+        elif path in self.answers:
+            body = json.dumps(self.answers[path]).encode()
+        else:
             return 404, {}, json.dumps({"message": "Not Found"}).encode()
-        body = json.dumps(self.answers[path]).encode()
         etag = f'W/"{hashlib.sha256(body).hexdigest()[:16]}"'
         if if_none_match == etag:
             return 304, {"ETag": etag}, b""

@@ -125,6 +125,36 @@ def pinning_problem(url: str) -> str | None:
     return None
 
 
+# A pinned file (not a tree) on GitHub or the Hugging Face Hub: what `head_url` can follow to its head.
+_GITHUB_FILE = re.compile(
+    rf"^https://(?:github\.com/(?P<gh>{_NAME}/{_NAME})/(?:blob|raw)|raw\.githubusercontent\.com/(?P<raw>{_NAME}/{_NAME}))"
+    rf"/{_SHA}/(?P<path>[^?#\s]+)$"
+)
+_HUB_FILE = re.compile(
+    rf"^https://huggingface\.co/(?P<repo>((datasets|spaces)/)?{_NAME}/{_NAME})/(?:blob|resolve|raw)/{_SHA}"
+    rf"/(?P<path>[^?#\s]+)$"
+)
+HUB_HEAD = "main"  # the branch a Hugging Face repository serves as its head
+
+
+def head_url(pinned_url: str) -> str | None:
+    """The same file at the repository's current head, for a GitHub or Hugging Face file pinned at a sha.
+
+    GitHub: the raw file at HEAD (https://raw.githubusercontent.com/OWNER/REPO/HEAD/PATH); Hugging Face:
+    the file at main (https://huggingface.co/OWNER/REPO/resolve/main/PATH). None for anything else: a
+    tree, another host, an unpinned address, a path with `.` or `..` segments.
+    """
+    if match := _GITHUB_FILE.match(pinned_url):
+        head = f"https://raw.githubusercontent.com/{match['gh'] or match['raw']}/HEAD"
+    elif match := _HUB_FILE.match(pinned_url):
+        head = f"https://huggingface.co/{match['repo']}/resolve/{HUB_HEAD}"
+    else:
+        return None
+    if any(segment in ("", ".", "..") for segment in match["path"].split("/")):
+        return None
+    return f"{head}/{match['path']}"
+
+
 def parse(raw: Mapping[str, Any] | None) -> dict[str, Evidence]:
     """The `evidence:` map of a valid entry as typed objects, keyed by path."""
     out: dict[str, Evidence] = {}

@@ -5,7 +5,8 @@ upstream.py   the Hugging Face Hub and GitHub answers it reads, each through one
 client.py     requests within bounds and limits: deadlines, body cap, workers, pace, budget, ETags
 text.py       upstream text made safe to keep (no lone surrogates, no control characters)
 licences.py   upstream licence ids translated into the catalogue's
-findings.py   the comparison: licence-changed, gated-changed, archived, inactive, ...
+quotes.py     are a claim's quoted words still in the file it cites (Markdown read as rendered)
+findings.py   the comparison: licence-changed, gated-changed, archived, inactive, quote-gone, ...
 check.py      one run: the entries in rotation, concurrently, within the run's time budget
 history.py    since when each finding has been seen (the file: ohm.nightly.files)
 report.py     FreshnessReport: freshness.json as typed data, and its Markdown section

@@ -2,7 +2,9 @@
 
 An entry is asked about through its links: `links.model_card` and each
 variant's `model_card` when they are Hugging Face model pages, and
-`links.repository` when it is a GitHub repository. An entry with neither is
+`links.repository` when it is a GitHub repository; and through the files its
+claims cite at a commit on GitHub or the Hub, each read at its head (once a
+run, however many claims cite it). An entry with none of these is
 still checked for `verified`. A source that fails is noted as not checked,
 and the run goes on; nothing an upstream sends stops it.
 
@@ -22,10 +24,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ohm.catalog.evidence import head_url
+
 from .client import Api, NotChecked, counting
 from .entries import Entry
 from .findings import Finding, Observed, Thresholds, compare
-from .upstream import fetch_github_repo, fetch_hub_model, github_repo, hub_has_revision, hub_repo
+from .upstream import (
+    HeadFile,
+    fetch_file,
+    fetch_github_repo,
+    fetch_hub_model,
+    github_repo,
+    head_file,
+    hub_has_revision,
+    hub_repo,
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +120,20 @@ def _requests_needed(entry: Entry, hub: Api, github: Api) -> dict[Api, int]:
     cards = sum(1 for card in (entry.card, *entry.variant_cards) if card and hub_repo(card.url))
     repository = 2 if entry.repository and github_repo(entry.repository) else 0  # the repo, its release
     revision = 1 if entry.card_revision and cards else 0
-    return {api: count for api, count in ((hub, cards + revision), (github, repository)) if count}
+    files = [file.api for file in cited_files(entry)]
+    needs = ((hub, cards + revision + files.count("hub")), (github, repository + files.count("github")))
+    return {api: count for api, count in needs if count}
+
+
+def cited_files(entry: Entry) -> dict[HeadFile, tuple[str, ...]]:
+    """The distinct files the entry's claims cite, at their head, each with the fields citing it."""
+    files: dict[HeadFile, tuple[str, ...]] = {}
+    for claim in entry.claims:
+        head = head_url(claim.source)
+        file = head_file(head) if head else None
+        if file is not None and claim.field not in files.get(file, ()):
+            files[file] = (*files.get(file, ()), claim.field)
+    return files
 
 
 def _reserve(needs: dict[Api, int]) -> bool:
@@ -128,14 +154,25 @@ def _out_of_time(deadline: float | None) -> bool:
 async def observe(entry: Entry, hub: Api, github: Api, ask_upstream: bool = True) -> Observed:
     observed = Observed()
 
-    async def ask(field: str, api: Api, question: Callable[..., Awaitable[Any]], *arguments: str) -> Any:
+    async def ask(
+        field: str | tuple[str, ...],
+        api: Api,
+        question: Callable[..., Awaitable[Any]],
+        *arguments: Any,
+        reading: str | None = None,
+    ) -> Any:
+        """The answer, or None with each field noted as not checked (the reason names the file `reading`)."""
         source = api if ask_upstream else _CachedOnly(api)
         try:
             return await question(source, *arguments)
         except NotChecked as error:
-            observed.not_checked.append((field, f"{api.name}: {error}"))
+            reason = f"{api.name}: {error}"
         except Exception as error:  # a bug of this check: that question is not checked, the run goes on
-            observed.not_checked.append((field, f"{api.name}: error of the check ({type(error).__name__})"))
+            reason = f"{api.name}: error of the check ({type(error).__name__})"
+        if reading:
+            reason += f", reading {reading}"
+        for each in (field,) if isinstance(field, str) else field:
+            observed.not_checked.append((each, reason))
         return None
 
     for card in (entry.card, *entry.variant_cards):
@@ -151,6 +188,10 @@ async def observe(entry: Entry, hub: Api, github: Api, ask_upstream: bool = True
     repo = github_repo(entry.repository) if entry.repository else None
     if repo:
         observed.repository = await ask("links.repository", github, fetch_github_repo, repo)
+    for file, fields in cited_files(entry).items():
+        read = await ask(fields, hub if file.api == "hub" else github, fetch_file, file, reading=file.url)
+        if read is not None:
+            observed.files[read.url] = read.text
     return observed
 
 

@@ -7,7 +7,9 @@
   `max_body_bytes` and no further. What passes a bound is "not checked".
 - One boundary: the body is parsed as JSON (any depth, any bytes) and handed to
   the caller's `keep`, the typed parser of the fields read; whatever cannot be
-  used raises Unusable. Cached answers go through the same `keep`.
+  used raises Unusable. Cached answers go through the same `keep`. A file
+  (`file=True`: a model card's README at its head) is handed over as bytes,
+  and only from the API's own host: a redirect elsewhere is not followed.
 - Concurrency within the API's limits (`ApiLimits`): at most `workers`
   requests at once, at most `rate` a second, at most `budget` counted requests
   a run (`reserve`/`refund` around each entry). A URL is asked at most once a run.
@@ -48,6 +50,7 @@ from .text import clean_text
 
 USER_AGENT = "OpenHealthModels-Freshness/1.0"
 CACHE_VERSION = 1
+MAX_REDIRECTS = 5
 MAX_BLOCK_SECONDS = 24 * 3600  # the longest a rate-limit header may stop an API (a run is shorter)
 
 
@@ -184,7 +187,11 @@ class Api:
         self._slots = asyncio.Semaphore(workers)
         limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
         async with httpx.AsyncClient(
-            headers=self.headers, follow_redirects=True, max_redirects=5, limits=limits, timeout=None
+            headers=self.headers,
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            limits=limits,
+            timeout=None,
         ) as client:
             self._client = client
             try:
@@ -210,10 +217,13 @@ class Api:
 
     # --- Asking ----------------------------------------------------------------------------
 
-    async def get(self, path: str, keep: Callable[[Any], Any], immutable: bool = False) -> Any:
+    async def get(
+        self, path: str, keep: Callable[[Any], Any], immutable: bool = False, file: bool = False
+    ) -> Any:
         """The JSON answer at `path`, checked and reduced by `keep` to what the check reads (and caches).
 
         `immutable`: an answer that never changes (a commit is a commit), asked only if not cached.
+        `file`: the answer is a file, not JSON: `keep` gets its bytes (or, from the cache, what it kept).
         """
         url = self.base_url + path
         if immutable and self.cache.get(url) is not None:
@@ -225,7 +235,7 @@ class Api:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._asked[url] = future
         try:
-            body = await self._ask(url, keep)
+            body = await self._ask(url, keep, file)
         except NotChecked as error:
             future.set_exception(error)
             future.exception()  # retrieved: a URL asked once need not be asked again
@@ -237,7 +247,9 @@ class Api:
         future.set_result(body)
         return body
 
-    async def cached(self, path: str, keep: Callable[[Any], Any], immutable: bool = False) -> Any:
+    async def cached(
+        self, path: str, keep: Callable[[Any], Any], immutable: bool = False, file: bool = False
+    ) -> Any:
         """The last answer at `path` from an earlier run, without asking; NotReached if there is none."""
         cached = self.cache.get(self.base_url + path)
         if cached is None:
@@ -254,10 +266,10 @@ class Api:
                 raise NotChecked(f"rate limit used up until {_clock(self._blocked_until)}")
             self._blocked_until = None
 
-    async def _ask(self, url: str, keep: Callable[[Any], Any]) -> Any:
+    async def _ask(self, url: str, keep: Callable[[Any], Any], file: bool) -> Any:
         self._may_ask()
         try:
-            body = await self._get(url, keep)
+            body = await self._get(url, keep, file)
         except _Unreachable:
             self._failed_in_a_row += 1
             self._down = self._failed_in_a_row >= self.settings.give_up_after
@@ -268,13 +280,13 @@ class Api:
         self._failed_in_a_row = 0
         return body
 
-    async def _get(self, url: str, keep: Callable[[Any], Any]) -> Any:
+    async def _get(self, url: str, keep: Callable[[Any], Any], file: bool) -> Any:
         cached = self.cache.get(url)
         etag = _etag(cached.get("etag")) if cached else None
         attempt = 0
         while True:
             try:
-                status, headers, payload = await self._request(url, etag)
+                status, headers, payload = await self._request(url, etag, same_host=file)
             except _Transient as error:
                 if attempt >= self.settings.retries:
                     raise _Unreachable(str(error)) from None
@@ -291,7 +303,7 @@ class Api:
                     self.cache.forget(url)  # a damaged cache file: the next run asks afresh
                     raise
             if 200 <= status < 300:
-                body = keep(parse_json(payload))
+                body = keep(payload if file else parse_json(payload))
                 self.cache.put(url, _etag(headers.get("ETag")), body)
                 return body
             wait = self._rate_limited(status, headers)
@@ -313,8 +325,14 @@ class Api:
                 raise _Unreachable(f"{status} {_reason(status)}")
             raise NotChecked(f"{status} {_reason(status)}")
 
-    async def _request(self, url: str, etag: str | None) -> tuple[int, httpx.Headers, bytes]:
-        """One GET within the API's limits: (status, headers, body); _Transient if nothing came."""
+    async def _request(
+        self, url: str, etag: str | None, same_host: bool = False
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """One GET within the API's limits: (status, headers, body); _Transient if nothing came.
+
+        `same_host`: redirects are followed only on the API's own host; one to another host is
+        not followed (NotChecked).
+        """
         assert self._client is not None and self._slots is not None, "ask within `async with api.run()`"
         headers = {"If-None-Match": etag} if etag else {}
         if self.token:
@@ -324,12 +342,8 @@ class Api:
             await self._pace()
             limit = self._time_left(self.settings.timeout)
             try:
-                async with (
-                    asyncio.timeout(limit),
-                    self._client.stream("GET", url, headers=headers) as response,
-                ):
-                    body = await _read_up_to(response, self.settings.max_body_bytes)
-                    return response.status_code, response.headers, body
+                async with asyncio.timeout(limit):
+                    return await self._follow(url, headers, same_host)
             except TimeoutError:
                 if limit < self.settings.timeout:
                     raise NotReached("the run's time budget ran out during the request") from None
@@ -340,6 +354,24 @@ class Api:
                 raise _Transient(_describe(error)) from None
             except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as error:
                 raise Unusable(f"unexpected answer ({type(error).__name__})") from None
+
+    async def _follow(
+        self, url: str, headers: dict[str, str], same_host: bool
+    ) -> tuple[int, httpx.Headers, bytes]:
+        assert self._client is not None
+        target = httpx.URL(url)
+        for _hop in range(MAX_REDIRECTS + 1):
+            async with self._client.stream(
+                "GET", target, headers=headers, follow_redirects=not same_host
+            ) as response:
+                following = response.next_request
+                if following is None:
+                    body = await _read_up_to(response, self.settings.max_body_bytes)
+                    return response.status_code, response.headers, body
+            if following.url.netloc != target.netloc or following.url.scheme != target.scheme:
+                raise NotChecked("redirected to another host, not followed")
+            target = following.url
+        raise httpx.TooManyRedirects("too many redirects")
 
     def _time_left(self, at_most: float) -> float:
         if self.deadline is None:

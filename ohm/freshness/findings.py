@@ -6,9 +6,13 @@
     inactive           no upstream activity for more than `inactive_days` (not reported when archived)
     verification-due   `verified` is more than `verification_days` old
     card-changed       the card moved past the revision its sources pin (else: changed after `verified`)
+    quote-gone         the words a claim quotes are no longer in its file at the head, or the file is gone
+    upstream-knows     the entry says unknown where the card's metadata or GitHub's licence detection says
 
 Only what upstream actually answered is compared: a source that could not be
 asked yields no finding, and "inactive" needs every source of the entry.
+Where the catalogue says `unknown`, a licence upstream states is upstream-knows,
+not licence-changed: nothing changed, the entry can say more.
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from ohm.catalog.evidence import head_url
+from ohm.catalog.vocabulary import UNKNOWN
+
 from .entries import Card, Entry, Licence
-from .licences import Verdict, github_verdict, hub_verdict
+from .licences import Verdict, github_states, github_verdict, hub_states, hub_verdict
+from .quotes import quote_found
+from .text import clean_text
 from .upstream import GitHubRepo, HubModel
 
 LICENCE_CHANGED = "licence-changed"
@@ -26,12 +35,14 @@ ARCHIVED = "archived"
 INACTIVE = "inactive"
 VERIFICATION_DUE = "verification-due"
 CARD_CHANGED = "card-changed"
+QUOTE_GONE = "quote-gone"
+UPSTREAM_KNOWS = "upstream-knows"
 
 
 @dataclass(frozen=True)
 class Kind:
     label: str
-    detail: str  # one line on the values: {field}, {catalogue}, {upstream}, and {days} (the threshold)
+    detail: str  # one line on the values: {field}, {catalogue}, {upstream}, {source}, {days} (the threshold)
     recheck: str  # what a maintainer should do about it
 
 
@@ -67,6 +78,17 @@ KINDS = {
         "{field} is {catalogue} in the catalogue; the card has changed since ({upstream})",
         "read the card at its new revision; update the facts that changed and the revisions in `sources`",
     ),
+    QUOTE_GONE: Kind(
+        "Quote gone",
+        "{field} cites {catalogue}, no longer in {source} at its head ({upstream})",
+        "read the source at its head; if the fact still holds, pin the citation to the new revision "
+        "with its words, else correct the fact",
+    ),
+    UPSTREAM_KNOWS: Kind(
+        "Upstream knows",
+        "{field} is {catalogue} in the catalogue; upstream states {upstream}",
+        "read what upstream states; fill in the fact with a pinned citation if it holds",
+    ),
 }
 
 # The findings a model page warns its readers about.
@@ -85,6 +107,12 @@ class Finding:
     field: str
     catalogue: str | None
     upstream: str | None
+    source: str | None = None  # quote-gone: the pinned source the quote is from
+
+
+# What quote-gone says upstream did.
+WORDS_NOT_FOUND = "words not found"
+FILE_GONE = "file gone: 404 Not Found"
 
 
 @dataclass
@@ -94,6 +122,7 @@ class Observed:
     cards: dict[str, HubModel] = field(default_factory=dict)  # by the card's field
     revision_known: bool | None = None  # is the pinned revision one of the main card's? None: not asked
     repository: GitHubRepo | None = None
+    files: dict[str, str | None] = field(default_factory=dict)  # cited files' text at the head; None: gone
     not_checked: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
 
 
@@ -106,6 +135,8 @@ def compare(entry: Entry, observed: Observed, thresholds: Thresholds, today: str
     if main_card is not None:
         findings += _gate(entry, main_card)
         findings += _card_revision(entry, main_card, observed.revision_known)
+        findings += _card_facts(entry, main_card)
+    findings += _quotes(entry, observed.files)
     repository = observed.repository
     if repository is not None:
         findings += _code_licence(entry.code_licence, repository)
@@ -121,15 +152,53 @@ def compare(entry: Entry, observed: Observed, thresholds: Thresholds, today: str
 def _card_licence(card: Card, model: HubModel) -> list[Finding]:
     if card.licence is None:
         return []
+    if card.licence.id == UNKNOWN:
+        if not hub_states(model.licences, model.licence_name):
+            return []
+        return [Finding(UPSTREAM_KNOWS, card.licence.field, UNKNOWN, model.licence_text)]
     if hub_verdict(model.licences, model.licence_name, card.licence.id) is not Verdict.DIFFERS:
         return []
     return [Finding(LICENCE_CHANGED, card.licence.field, card.licence.id, model.licence_text)]
 
 
 def _code_licence(licence: Licence | None, repository: GitHubRepo) -> list[Finding]:
+    if licence is not None and licence.id == UNKNOWN:
+        if not github_states(repository.spdx_id):
+            return []
+        return [Finding(UPSTREAM_KNOWS, licence.field, UNKNOWN, repository.spdx_id)]
     if licence is None or github_verdict(repository.spdx_id, licence.id) is not Verdict.DIFFERS:
         return []
     return [Finding(LICENCE_CHANGED, licence.field, licence.id, repository.spdx_id or "none stated")]
+
+
+def _card_facts(entry: Entry, model: HubModel) -> list[Finding]:
+    """What the card's metadata states where the entry says unknown (entries.CARD_FACTS)."""
+    stated = {
+        "base_model": model.base_models,
+        "training_data": model.datasets,
+        "languages": model.languages,
+        "deployment.formats": model.formats,
+    }
+    return [
+        Finding(UPSTREAM_KNOWS, path, UNKNOWN, clean_text(", ".join(stated[path])))  # cut, if long
+        for path in sorted(entry.silent)
+        if stated.get(path)
+    ]
+
+
+def _quotes(entry: Entry, files: dict[str, str | None]) -> list[Finding]:
+    """Each claim whose file at the head (when it was read) is gone or lacks the quoted words."""
+    findings = []
+    for claim in entry.claims:
+        head = head_url(claim.source)
+        if head is None or head not in files:
+            continue  # not a file at a commit, or not read this time
+        text = files[head]
+        if text is None:
+            findings.append(Finding(QUOTE_GONE, claim.field, claim.quote, FILE_GONE, claim.source))
+        elif not quote_found(claim.quote, text, head.rsplit("/", 1)[-1]):
+            findings.append(Finding(QUOTE_GONE, claim.field, claim.quote, WORDS_NOT_FOUND, claim.source))
+    return findings
 
 
 def _gate(entry: Entry, model: HubModel) -> list[Finding]:

@@ -147,6 +147,17 @@ def _hub_one(licence: str, licence_name: str | None, catalogue_id: str) -> Verdi
     return _matches(HUB_LICENCES.get(licence, ()), catalogue_id)
 
 
+def hub_states(licences: tuple[str, ...], licence_name: str | None) -> bool:
+    """Whether a card names a licence: an id other than `other` or `unknown`, or `other` with a name."""
+    ids = {licence.strip().lower() for licence in licences}
+    return bool(ids - set(HUB_NOT_COMPARABLE)) or ("other" in ids and bool(licence_name))
+
+
+def github_states(spdx_id: str | None) -> bool:
+    """Whether GitHub detected a licence it could name."""
+    return bool(spdx_id) and spdx_id not in GITHUB_NOT_COMPARABLE
+
+
 def github_verdict(spdx_id: str | None, catalogue_id: str) -> Verdict:
     """Does the licence GitHub detected in a repository agree with the catalogue?"""
     if not spdx_id:

@@ -3,7 +3,10 @@
     {"schema_version": 1, "checked": "2026-11-25",
      "thresholds": {"inactive_days": 365, "verification_days": 180},
      "entries": {"medsam": [{"kind": "licence-changed", "field": "licenses.weights",
-                             "catalogue": "Apache-2.0", "upstream": "cc-by-nc-4.0", "since": "2026-11-20"}]},
+                             "catalogue": "Apache-2.0", "upstream": "cc-by-nc-4.0", "since": "2026-11-20"},
+                            {"kind": "quote-gone", "field": "access", "catalogue": "the quoted words",
+                             "upstream": "words not found", "since": "2026-11-20",
+                             "source": "https://huggingface.co/OWNER/REPO/blob/SHA/README.md"}]},
      "not_checked": {"whisper": [{"field": "links.repository", "reason": "GitHub: 503 Service Unavailable"}]},
      "not_reached": {"medsam": "2026-11-23"}}
 
@@ -11,7 +14,9 @@
 questions that got no answer this run, which are never findings; `not_reached`
 (added later; absent means none) names the entries this run did not ask about
 (its time or request budget ran out first) with the day they were last asked
-about, or null if never: their findings come from the answers of that day. The file
+about, or null if never: their findings come from the answers of that day. A
+finding's `source` (added later; absent means none) is the pinned source whose
+quote a `quote-gone` finding is about. The file
 changes `schema_version` only when a field is renamed, removed or changes meaning.
 A FreshnessReport is that file as typed data, read by the Markdown, the
 site's notices and the tracking issue.
@@ -24,11 +29,13 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ohm.catalog.evidence import QUOTE_MAX_LENGTH
 from ohm.nightly.files import ReportError, read_json, write_json
+from ohm.nightly.markdown import code_span
 from ohm.site.render import markdown_text
 
 from .check import EntryResult
-from .findings import INACTIVE, KINDS, VERIFICATION_DUE, Thresholds
+from .findings import INACTIVE, KINDS, QUOTE_GONE, VERIFICATION_DUE, Thresholds
 from .history import History, key
 from .text import clean_text
 
@@ -44,6 +51,7 @@ class ReportedFinding:
     catalogue: str | None
     upstream: str | None
     since: str  # the first run that saw it (YYYY-MM-DD)
+    source: str | None = None  # quote-gone: the pinned source of the quote
 
 
 @dataclass(frozen=True)
@@ -70,13 +78,17 @@ class FreshnessReport:
             "schema_version": SCHEMA_VERSION,
             "checked": self.checked,
             "thresholds": asdict(self.thresholds),
-            "entries": {entry: [asdict(f) for f in findings] for entry, findings in self.entries.items()},
+            "entries": {entry: [_finding_json(f) for f in items] for entry, items in self.entries.items()},
             "not_checked": {entry: [asdict(u) for u in items] for entry, items in self.not_checked.items()},
             "not_reached": self.not_reached,
         }
 
 
-_FINDING_FIELDS = tuple(f.name for f in fields(ReportedFinding))
+def _finding_json(finding: ReportedFinding) -> dict[str, Any]:
+    return {name: value for name, value in asdict(finding).items() if value is not None or name != "source"}
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(ReportedFinding) if f.name != "source")
 
 
 def build_freshness(
@@ -122,7 +134,10 @@ def read_freshness(path: Path) -> FreshnessReport:
             checked=data["checked"],
             thresholds=Thresholds(**data.get("thresholds", {})),
             entries={
-                entry_id: [ReportedFinding(**{name: f[name] for name in _FINDING_FIELDS}) for f in findings]
+                entry_id: [
+                    ReportedFinding(**{name: f[name] for name in _FINDING_FIELDS}, source=_text_or_none(f))
+                    for f in findings
+                ]
                 for entry_id, findings in entries.items()
             },
             not_checked={
@@ -136,6 +151,11 @@ def read_freshness(path: Path) -> FreshnessReport:
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise ReportError(f"{path}: not a freshness report ({type(error).__name__}: {error})") from None
+
+
+def _text_or_none(finding: dict[str, Any]) -> str | None:
+    source = finding.get("source")
+    return source if isinstance(source, str) else None
 
 
 # --- Markdown -----------------------------------------------------------------
@@ -218,22 +238,32 @@ def _finding_line(finding: ReportedFinding, report: FreshnessReport) -> str:
     days = {INACTIVE: report.thresholds.inactive_days, VERIFICATION_DUE: report.thresholds.verification_days}
     detail = kind.detail.format(
         field=_code(finding.field),
-        catalogue=_code(finding.catalogue),
+        catalogue=_quote(finding.catalogue) if finding.kind == QUOTE_GONE else _code(finding.catalogue),
         upstream=_code(finding.upstream),
+        source=_code(finding.source, QUOTE_MAX_LENGTH),
         days=days.get(finding.kind, ""),
     )
     new = " **new**" if report.is_new(finding) else ""
     return f"- **{kind.label}**{new}: {detail}; since {finding.since}. Re-check: {kind.recheck}."
 
 
-def _code(value: Any) -> str:
+SHOWN_CHARS = 100  # the longest value shown whole; a quote is shown whole up to QUOTE_MAX_LENGTH
+
+
+def _code(value: Any, limit: int = SHOWN_CHARS) -> str:
     """A value as inline code, cut short and unable to break out of it (with a backtick: inert text)."""
     if value is None:
         return "nothing"
     text = " ".join(clean_text(str(value), 10_000).split())
-    if len(text) > 100:
-        text = text[:99] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return f"`{text}`" if "`" not in text else _inert(text)
+
+
+def _quote(value: Any) -> str:
+    """Quoted words as written, whatever they hold, as inline code (a longer fence than any backtick run)."""
+    text = " ".join(clean_text(str(value), 10_000).split())
+    return code_span(text if len(text) <= QUOTE_MAX_LENGTH else text[: QUOTE_MAX_LENGTH - 1] + "…", False)
 
 
 # GitHub links `@name` and `#123` (and `owner/repo#123`, `GH-123`) in text, but not in code, pre or
