@@ -412,12 +412,15 @@ def test_cite_this_entry_gives_bibtex_and_csl_json_of_the_entry(page: Page, site
     entry = model(catalogue, model_id)
     page.goto(f"{site_url}/models/{model_id}/")
     cite = page.locator(".ohm-cite").first
-    bibtex = cite.locator("pre").first.text_content() or ""
+    cite.locator(".ohm-bibtex summary").click()
+    expect(cite.locator(".ohm-bibtex pre")).to_be_visible()
+    bibtex = cite.locator(".ohm-bibtex pre").text_content() or ""
     match = BIBTEX_ENTRY.search(bibtex)
     assert match and match.group("id") == model_id, bibtex
     assert f"title = {{{entry.name} --- {catalogue.title} catalogue entry}}" in bibtex
     assert f"date = {{{entry.verified}}}" in bibtex
-    page.get_by_text("CSL-JSON", exact=False).first.click()
+    cite.locator(".ohm-csl summary").click()
+    expect(cite.locator(".ohm-csl pre")).to_be_visible()
     (item,) = json.loads(cite.locator(".ohm-csl pre").text_content() or "")
     assert item["title"] == f"{entry.name} — {catalogue.title} catalogue entry"
     assert item["URL"] == f"models/{model_id}/"

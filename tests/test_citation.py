@@ -1,4 +1,4 @@
-"""'Cite this entry': the model's paper by its identifier, in BibTeX and plain text."""
+"""'Cite this entry': the entry itself in BibTeX, CSL-JSON and plain text; the model's paper by its identifier."""
 
 from __future__ import annotations
 

@@ -23,9 +23,9 @@ def zeta():
     ("decided_by", "reason"),
     [
         (("weights",), "decided by the licence of the weights"),
-        (("weights", "code"), "decided by the licence of the weights and code"),
+        (("weights", "code"), "decided by the licences of the weights and code"),
         (("variant Qwen2.5-3B",), "decided by the licence of the variant Qwen2.5-3B"),
-        (("weights", "variant a", "variant b"), "decided by the licence of the weights and 2 variants"),
+        (("weights", "variant a", "variant b"), "decided by the licences of the weights and 2 variants"),
     ],
 )
 def test_the_commercial_use_reason_names_what_decides_it(zeta, decided_by, reason):

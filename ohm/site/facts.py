@@ -29,7 +29,8 @@ def commercial_use_reason(model: Model) -> str:
     names = artefacts + ([f"variant {variants[0]}"] if len(variants) == 1 else [])
     if len(variants) > 1:
         names.append(f"{len(variants)} variants")
-    return "decided by the licence of the " + _and(names)
+    licences = "licence" if len(names) == 1 and len(variants) <= 1 else "licences"
+    return f"decided by the {licences} of the " + _and(names)
 
 
 def evidence_summary(model: Model) -> str:
