@@ -57,6 +57,7 @@ def _write_project(config_file: Path, destination: Path) -> tuple[Path, Site]:
             repo_url=config.get("repo_url"),
             edit_uri=config.get("edit_uri"),
             site_url=config.get("site_url"),
+            release=(config.get("extra") or {}).get("release"),
             nav=config.get("nav"),
         )
     except SiteError as error:

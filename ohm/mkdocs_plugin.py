@@ -54,6 +54,7 @@ class CataloguePlugin(BasePlugin):
                 repo_url=config.repo_url,
                 edit_uri=config.edit_uri,
                 site_url=config.site_url,
+                release=dict(config.extra or {}).get("release"),
                 nav=config.nav,
             )
             self.site = assemble(self.options)

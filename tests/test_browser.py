@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -109,10 +111,15 @@ def repository_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory, repository_url) -> Iterator[str]:
+def site_dir(tmp_path_factory, repository_url) -> Path:
     site_dir = tmp_path_factory.mktemp("browser") / "site"
     result = run_mkdocs(ROOT, site_dir=site_dir, env={"REPO_URL": repository_url})
     assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir: Path) -> Iterator[str]:
     with serve(functools.partial(QuietFiles, directory=str(site_dir))) as url:
         yield url
 
@@ -340,10 +347,11 @@ def test_model_page_shows_licence_and_opens_its_edit_link(page: Page, site_url, 
     page.goto(site_url + "/models/whisper/")
     expect(page.locator("article h1")).to_have_text(title(whisper.name))
     titles = page.locator(".admonition-title")
-    expect(titles.nth(0)).to_have_text("Not an endorsement, not a medical device")
-    expect(titles.nth(1)).to_have_text(re.compile("^Commercial use: "))
+    expect(titles.nth(0)).to_have_text(re.compile("^Commercial use: "))
+    expect(page.locator(".ohm-notice")).to_contain_text("not a medical device")
     expect(page.locator("article")).to_contain_text(f"Last verified: {whisper.verified}")
-    expect(page.locator("article a.md-button").first).to_have_attribute("href", whisper.links[0].url)
+    card = next(link for link in whisper.links if link.kind == "model_card")
+    expect(page.locator("article a.md-button").first).to_have_attribute("href", card.url)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "model-page.png"), full_page=True)
 
@@ -357,6 +365,107 @@ def test_model_page_shows_licence_and_opens_its_edit_link(page: Page, site_url, 
     assert FakeRepository.opened[-1] == "/example/open-health-models/edit/main/data/models.yaml"
 
 
+# The fact strip: what a governance review asks first, above the fold on a phone and a laptop.
+FOLDS = {390: 844, 1280: 800}
+FACTS = ["Commercial use", "Access", "Sizes", "Evidence", "Regulatory", "Hardware", "Last verified"]
+
+
+@pytest.mark.parametrize("width", list(FOLDS))
+def test_every_model_page_shows_its_facts_above_the_fold_and_one_primary_button(
+    page: Page, site_url, catalogue, width
+):
+    height = FOLDS[width]
+    page.set_viewport_size({"width": width, "height": height})
+    below: list[str] = []
+    for entry in catalogue.models:
+        page.goto(f"{site_url}/models/{entry.id}/")
+        facts = page.locator(".ohm-facts .ohm-fact")
+        expect(facts.locator("dt")).to_have_text(FACTS)
+        expect(facts.first).to_contain_text(entry.commercial_use_label)
+        boxes = facts.evaluate_all("items => items.map(item => item.getBoundingClientRect().bottom)")
+        below += [
+            f"{entry.id}: {FACTS[i]} ends at {bottom:.0f}"
+            for i, bottom in enumerate(boxes)
+            if bottom >= height
+        ]
+        expect(page.locator("article .md-button--primary")).to_have_count(1)
+        if entry.id == "whisper":
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"model-facts-{width}.png"))
+    assert below == []
+
+
+def test_the_strip_links_to_access_and_evidence_and_the_notice_to_about(page: Page, site_url):
+    page.goto(site_url + "/models/whisper/")
+    page.locator(".ohm-facts").get_by_role("link", name="how to get it").click()
+    expect(page).to_have_url(re.compile("#licence-and-access$"))
+    page.locator(".ohm-notice").get_by_role("link").click()
+    expect(page.locator("#not-an-endorsement-not-a-medical-device")).to_be_visible()
+    expect(page.locator("article")).to_contain_text("Being listed here is not an endorsement.")
+
+
+BIBTEX_ENTRY = re.compile(r"@misc\{ohm-(?P<id>[\w-]+),\n(?:  \w+ = \{.*\},\n)+\}")
+
+
+@pytest.mark.parametrize("model_id", ["whisper", "xgboost"])
+def test_cite_this_entry_gives_bibtex_and_csl_json_of_the_entry(page: Page, site_url, catalogue, model_id):
+    entry = model(catalogue, model_id)
+    page.goto(f"{site_url}/models/{model_id}/")
+    cite = page.locator(".ohm-cite").first
+    cite.locator(".ohm-bibtex summary").click()
+    expect(cite.locator(".ohm-bibtex pre")).to_be_visible()
+    bibtex = cite.locator(".ohm-bibtex pre").text_content() or ""
+    match = BIBTEX_ENTRY.search(bibtex)
+    assert match and match.group("id") == model_id, bibtex
+    assert f"title = {{{entry.name} --- {catalogue.title} catalogue entry}}" in bibtex
+    assert f"date = {{{entry.verified}}}" in bibtex
+    cite.locator(".ohm-csl summary").click()
+    expect(cite.locator(".ohm-csl pre")).to_be_visible()
+    (item,) = json.loads(cite.locator(".ohm-csl pre").text_content() or "")
+    assert item["title"] == f"{entry.name} — {catalogue.title} catalogue entry"
+    assert item["URL"] == f"models/{model_id}/"
+    has_paper = any(link.kind == "paper" for link in entry.links)
+    expect(page.get_by_role("heading", name="Cite the model's paper")).to_have_count(1 if has_paper else 0)
+
+
+class SiteWithNotFound(QuietFiles):
+    """Serves the site, and its 404.html for an address it does not have, as GitHub Pages does."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        data = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.mark.parametrize("width", list(FOLDS))
+def test_a_missing_page_offers_search_all_models_and_tasks(browser_context, site_dir, width):
+    with (
+        serve(functools.partial(SiteWithNotFound, directory=str(site_dir))) as url,
+        guarded(browser_context.new_page(), missing=("/models/no-such-model/",)) as tab,
+    ):
+        tab.set_viewport_size({"width": width, "height": FOLDS[width]})
+        tab.goto(url + "/models/no-such-model/")
+        expect(tab.locator("article h1")).to_have_text("Page not found")
+        tab.get_by_role("link", name="The complete list of models").click()
+        expect(tab).to_have_url(url + "/models/")
+        tab.go_back()
+        tab.get_by_role("link", name="Models by task").click()
+        expect(tab).to_have_url(url + "/tasks/")
+        tab.go_back()
+        expect(tab.get_by_role("link", name="The home page")).to_have_attribute("href", "/")
+        tab.get_by_role("button", name="Search the catalogue").click()
+        search = tab.locator(".md-search__input")
+        expect(search).to_be_focused()
+        search.fill("whisper")
+        expect(tab.locator(".md-search-result__item").first).to_be_visible()
+
+
 # The pages a visitor meets, as the accessibility check and the screenshots open them.
 PAGES = {
     "home": "/",
@@ -367,6 +476,8 @@ PAGES = {
     "model": "/models/whisper/",
     "all-models": "/models/",
     "comparison": "/compare/?models=whisper,medsam,xgboost",
+    "not-found": "/404.html",
+    "how-to-cite": "/cite/",
 }
 
 

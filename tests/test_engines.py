@@ -237,3 +237,17 @@ def test_both_engines_give_each_page_the_same_title_description_and_search_tags(
     catalogue = open_catalogue(SMALL_CATALOGUE).catalogue
     for model in catalogue.models:
         assert front_matter(written_docs / f"models/{model.id}.md")["search"]["boost"] >= 2
+
+
+def test_both_engines_give_the_not_found_page_its_ways_on(twin_sites):
+    """404.html comes from the theme override (templates/theme/404.html) in both engines, its links
+    written from the site's root since it is shown at any address."""
+    for site in twin_sites[:2]:
+        article = html_page(site, "404.html").select_one("article")
+        links = {" ".join(a.get_text().split()): a["href"] for a in article.select("a[href]")}
+        assert links == {
+            "The complete list of models": "/models/",
+            "Models by task": "/tasks/",
+            "The home page": "/",
+        }, site
+        assert article.select_one("button.ohm-open-search").get_text() == "Search the catalogue"

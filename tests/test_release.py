@@ -97,6 +97,17 @@ def test_the_release_says_its_version_in_its_data_and_on_every_page(release: Pat
         assert " ".join(footer.get_text().split()) == f"Release {VERSION} of {DATE}", html
 
 
+def test_every_entry_is_cited_with_the_release(release: Path):
+    """The release reaches "Cite this entry" on every model page, in BibTeX and CSL-JSON."""
+    pages = sorted((release / "models").glob("*/index.html"))
+    assert len(pages) > 50
+    for html in pages:
+        cite = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one(".ohm-cite")
+        bibtex, csl = (pre.get_text() for pre in cite.select("pre"))
+        assert f"  version = {{{VERSION}}}," in bibtex.splitlines(), html
+        assert json.loads(csl)[0]["version"] == VERSION, html
+
+
 def test_every_link_of_every_page_leads_to_a_file_of_the_archive(release: Path):
     missing = []
     for html in release.rglob("*.html"):

@@ -230,25 +230,52 @@ def pages() -> dict[str, BeautifulSoup]:
     return {name: to_html(page) for name, page in small_pages().items()}
 
 
-def test_each_model_has_a_page_with_every_link_as_a_button(pages):
+def test_each_model_has_a_page_with_one_primary_button_and_its_other_links_plain(pages):
     catalogue = build_catalogue(small_data())
     for model in catalogue.models:
         page = pages[f"models/{model.id}.md"]
         assert page.find("h1").get_text(strip=True).rstrip("¶") == model.name
-        buttons = {a["href"]: a.get_text() for a in page.select("a.md-button")}
-        for link in model.links:
-            assert buttons.get(link.url) == link.label
+        links = page.select_one(".ohm-links")
+        (primary,) = links.select("a.md-button--primary")
+        kinds = [link.kind for link in model.links]
+        first = "model_card" if "model_card" in kinds else "repository" if "repository" in kinds else kinds[0]
+        assert primary["href"] == next(link.url for link in model.links if link.kind == first)
+        shown = {a["href"]: a.get_text() for a in links.select("a")}
+        assert shown == {link.url: link.label for link in model.links}
+        assert len(links.select("a.md-button")) == 1
 
 
-def test_notice_licence_and_caveats_are_admonitions_coloured_by_commercial_use(pages):
+def test_the_fact_strip_comes_before_the_description_with_every_fact(pages):
+    for name in ("models/zeta-lm.md", "models/seg-net.md"):
+        page = pages[name]
+        strip = page.select_one("dl.ohm-facts")
+        assert strip.find_previous("h1") is not None and strip.find_previous("p", class_="ohm-links") is None
+        terms = [dt.get_text() for dt in strip.select("dt")]
+        assert terms == [
+            "Commercial use",
+            "Access",
+            "Sizes",
+            "Evidence",
+            "Regulatory",
+            "Hardware",
+            "Last verified",
+        ]
+    zeta = pages["models/zeta-lm.md"].select_one("dl.ohm-facts")
+    assert zeta.select_one(".ohm-use--restricted").get_text() == "Restricted"
+
+
+def test_licence_and_caveats_are_admonitions_coloured_by_commercial_use_and_the_notice_one_line(pages):
     zeta = pages["models/zeta-lm.md"].select(".admonition")
-    assert [a["class"] for a in zeta] == [["admonition", "note"], ["admonition", "warning"]]
-    assert "Not an endorsement, not a medical device" in zeta[0].find(class_="admonition-title").get_text()
-    assert zeta[1].find(class_="admonition-title").get_text() == "Commercial use: Restricted"
-    assert "Services above 1M monthly users" in zeta[1].get_text()
+    assert [a["class"] for a in zeta] == [["admonition", "warning"]]
+    assert zeta[0].find(class_="admonition-title").get_text() == "Commercial use: Restricted"
+    assert "Services above 1M monthly users" in zeta[0].get_text()
     seg = pages["models/seg-net.md"].select(".admonition")
-    assert [a["class"][1] for a in seg] == ["note", "success", "warning"]
-    assert seg[2].find("li").get_text() == "Needs training on your own labelled data."
+    assert [a["class"][1] for a in seg] == ["success", "warning"]
+    assert seg[1].find("li").get_text() == "Needs training on your own labelled data."
+    # The notice is one line, linking to the About page where it is in full.
+    notice = pages["models/zeta-lm.md"].select_one(".ohm-notice")
+    assert "not a medical device" in notice.get_text()
+    assert notice.find("a")["href"] == "../about.md#not-an-endorsement-not-a-medical-device"
 
 
 def test_model_pages_link_to_their_entry_in_the_repository():

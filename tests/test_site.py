@@ -110,12 +110,13 @@ def test_every_model_has_its_own_page_linked_from_its_category(site, catalogue):
     for model in catalogue.models:
         html = page(site, f"models/{model.id}/index.html")
         assert html.find("h1").get_text(strip=True).rstrip("¶") == model.name
-        buttons = {a["href"] for a in html.select("article a.md-button")}
-        assert {link.url for link in model.links} <= buttons
+        links = html.select_one("article .ohm-links")
+        assert {a["href"] for a in links.select("a")} == {link.url for link in model.links}
+        assert len(links.select("a.md-button--primary")) == 1
         assert f"Last verified: {model.verified}" in html.get_text(" ", strip=True)
+        assert "not a medical device" in html.select_one("article .ohm-notice").get_text()
         admonition_titles = [t.get_text(strip=True) for t in html.select(".admonition-title")]
-        assert admonition_titles[0] == "Not an endorsement, not a medical device"
-        assert admonition_titles[1] == f"Commercial use: {model.commercial_use_label}"
+        assert admonition_titles[0] == f"Commercial use: {model.commercial_use_label}"
         category_links = page(site, f"{model.category}/index.html").select("article a[href]")
         assert sum(a["href"] == f"../models/{model.id}/" for a in category_links) == 2
 

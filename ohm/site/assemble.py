@@ -59,7 +59,7 @@ from .pages import (
     task_page,
 )
 from .pages import governance_pack as governance_pack_file
-from .render import Repository, html_text, page_meta, render_pages
+from .render import Repository, absolute, html_text, page_meta, render_pages
 
 
 class SiteError(Exception):
@@ -85,6 +85,7 @@ class SiteOptions:
     repo_url: str | None = None
     edit_uri: str | None = None
     site_url: str | None = None  # the site's address, for the feeds' links (relative without it)
+    release: str | None = None  # the catalogue's release (scripts/release.sh), which citations name
     nav: tuple[Any, ...] = ()  # mkdocs.yml's navigation: the hand-written pages
 
     def path(self, relative: str) -> Path:
@@ -115,6 +116,7 @@ def site_options(
     repo_url: str | None = None,
     edit_uri: str | None = None,
     site_url: str | None = None,
+    release: str | None = None,
     nav: list[Any] | None = None,
 ) -> SiteOptions:
     """The options from the `ohm` plugin's settings in mkdocs.yml and mkdocs.yml's own; SiteError if bad."""
@@ -135,6 +137,7 @@ def site_options(
         repo_url=repo_url,
         edit_uri=edit_uri,
         site_url=site_url or None,
+        release=release or None,
         nav=tuple(nav or ()),
         **given,
     )
@@ -161,14 +164,20 @@ def assemble(options: SiteOptions) -> Site:
     history = catalogue_history(options, catalogue, freshness)
     files: dict[str, str | bytes] = {
         **render_pages(
-            catalogue, options.path(options.templates), repository, freshness, history, options.site_url
+            catalogue,
+            options.path(options.templates),
+            repository,
+            freshness,
+            history,
+            options.site_url,
+            options.release,
         )
     }
     files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
     files.update(entry_files(catalogue))
     files.update(feeds(catalogue, history, options.site_url))
     for model in catalogue.models:
-        page_url = _absolute(options.site_url, model_page_url(model.id))
+        page_url = absolute(options.site_url, model_page_url(model.id))
         files[model_badge(model.id)] = badge_svg(model)
         files[cyclonedx_file(model.id)] = cyclonedx_json(model, page_url)
         files[governance_pack_file(model.id)] = governance_pack(model, page_url)
@@ -211,11 +220,6 @@ def catalogue_history(
     if freshness is None:
         return history
     return history.with_events(upstream_events(((m.id, m.name) for m in catalogue.models), freshness.notices))
-
-
-def _absolute(site_url: str | None, address: str) -> str:
-    """An address in the site as a document outside it names it: absolute with the site's address."""
-    return site_url.rstrip("/") + "/" + address if site_url else address
 
 
 def _freshness(options: SiteOptions) -> SiteFreshness | None:

@@ -1,13 +1,17 @@
-""" "Cite this entry": a model's paper as BibTeX and as plain text, where the entry links one.
+""" "Cite this entry": the catalogue's entry itself, and beside it the model's paper where there is one.
 
-An entry records its paper as a link only (an arXiv abstract, a DOI, or another
-page), not its authors or title. So the citation names the model, its developer
-and the paper's identifier (DOI or arXiv id) and nothing the catalogue does not
-hold; a reference manager completes authors and title from the identifier.
+The entry is cited as a page of the catalogue: its title, the catalogue, its address, the day
+its facts were verified and the catalogue's release.
+
+The paper: an entry records it as a link only (an arXiv abstract, a DOI, or another page), not
+its authors or title. So its citation names the model, its developer and the paper's identifier
+(DOI or arXiv id) and nothing the catalogue does not hold; a reference manager completes
+authors and title from the identifier.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -57,3 +61,55 @@ def _bibtex(value: str) -> str:
 def _verbatim(value: str) -> str:
     """A DOI or URL: fields BibTeX styles print verbatim, where only braces would break the entry."""
     return "".join(value.split()).replace("{", "%7B").replace("}", "%7D")
+
+
+@dataclass(frozen=True)
+class EntryCitation:
+    """The catalogue's entry itself as a work to cite: a web page of the catalogue, dated by its check."""
+
+    bibtex: str  # one @misc entry, one field a line
+    csl_json: str  # a CSL-JSON list of one item, as reference managers import it
+    text: str  # one line of plain text
+
+
+def entry_citation(model: Model, catalogue_title: str, address: str, release: str | None) -> EntryCitation:
+    """The citation of `model`'s entry in the catalogue called `catalogue_title`.
+
+    `address` is its page (absolute where the site's address is known); `release` the catalogue's
+    release (scripts/release.sh sets it), or None for a build that is no release. The date is the
+    day the entry's facts were last verified: what a reader of the citation relies on.
+    """
+    title = f"{model.name} — {catalogue_title} catalogue entry"
+    author = f"{catalogue_title} contributors"
+    year, month, day = (int(part) for part in model.verified.split("-"))
+    note = f"Facts last verified on {model.verified}"
+    fields = [
+        ("title", _bibtex(title).replace("—", "---")),  # LaTeX's em dash
+        ("author", "{" + _bibtex(author) + "}"),  # a group: kept whole
+        ("howpublished", _bibtex(catalogue_title)),
+        ("year", str(year)),
+        ("date", model.verified),
+        *([("version", _bibtex(release))] if release else []),
+        ("url", _verbatim(address)),
+        ("note", note),
+    ]
+    bibtex = "\n".join(
+        [f"@misc{{ohm-{model.id},", *(f"  {name} = {{{value}}}," for name, value in fields), "}"]
+    )
+    item: dict[str, object] = {
+        "id": f"ohm-{model.id}",
+        "type": "webpage",
+        "title": title,
+        "author": [{"literal": author}],
+        "container-title": catalogue_title,
+        "issued": {"date-parts": [[year, month, day]]},
+        **({"version": release} if release else {}),
+        "URL": address,
+        "note": note,
+    }
+    # One field a line, as the BibTeX beside it: short enough to read on the page.
+    lines = (f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}" for name, value in item.items())
+    csl_json = "[{\n" + ",\n".join(lines) + "\n}]"
+    of_release = f", release {release}" if release else ""
+    text = f"{author}. {title}. {catalogue_title}{of_release}; {note.lower()}. {address}"
+    return EntryCitation(bibtex, csl_json, " ".join(text.split()))

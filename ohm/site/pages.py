@@ -19,6 +19,9 @@ DOCS_FOLDER = Path(__file__).resolve().parents[2] / "docs"
 INDEX_PAGE = "index.md"
 TASKS_PAGE = "tasks/index.md"
 # The complete list: every model in one table.
+# Hand-written pages in docs/ that generated pages link to.
+ABOUT_PAGE = "about.md"
+CITE_PAGE = "cite.md"
 ALL_MODELS_PAGE = "models/index.md"
 # The side-by-side comparison of chosen models.
 COMPARE_PAGE = "compare.md"

@@ -37,12 +37,15 @@ from ohm.catalog.catalogue import Catalogue, Model
 from ohm.files import check_output_folder, replace_folder
 from ohm.site import table
 
-from .citation import citation
+from . import facts
+from .citation import citation, entry_citation
 from .pages import (
+    ABOUT_PAGE,
     ALL_MODELS_PAGE,
     CATALOGUE_DATA,
     CATALOGUE_FEED,
     CHANGES_PAGE,
+    CITE_PAGE,
     COMPARE_PAGE,
     INDEX_PAGE,
     MODEL_NAMES,
@@ -56,6 +59,7 @@ from .pages import (
     model_data,
     model_feed,
     model_page,
+    model_page_url,
     task_page,
 )
 
@@ -174,6 +178,12 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         search_keywords=search_keywords,
         citation=citation,
         source_label=source_label,
+        commercial_use_reason=facts.commercial_use_reason,
+        evidence_summary=facts.evidence_summary,
+        regulatory_summary=facts.regulatory_summary,
+        hardware_summary=facts.hardware_summary,
+        about_page=ABOUT_PAGE,
+        cite_page=CITE_PAGE,
     )
     return env
 
@@ -210,12 +220,14 @@ def render_pages(
     freshness: SiteFreshness | None = None,
     history: CatalogueHistory | None = None,
     site_url: str | None = None,
+    release: str | None = None,
 ) -> dict[str, str]:
     """Every generated page, keyed by its path inside the docs folder.
 
     With `freshness`, model pages warn about what the freshness check found upstream. `history`
     (ohm/site/history.py) fills the model pages' History sections and the changes page; without
-    it they say the history is unavailable.
+    it they say the history is unavailable. `site_url` makes the addresses that other sites and
+    citations name absolute; `release` is the catalogue's release that citations name.
     """
     if history is None:
         from .history import CatalogueHistory
@@ -223,6 +235,9 @@ def render_pages(
         history = CatalogueHistory(unavailable="the site was built without the catalogue's history")
     env = make_environment(templates_dir)
     env.globals["badge_embed"] = lambda model: badge_embed(model, site_url)
+    env.globals["entry_citation"] = lambda model: entry_citation(
+        model, catalogue.title, absolute(site_url, model_page_url(model.id)), release
+    )
 
     def render(template: str, page: str, **context: object) -> None:
         pages[page] = env.get_template(template).render(
@@ -250,6 +265,11 @@ def render_pages(
         models = tuple(model for model in catalogue.models if task in model.tasks)
         render("task.md.j2", task_page(task.id), task=task, models=models)
     return pages
+
+
+def absolute(site_url: str | None, address: str) -> str:
+    """An address in the site as a document outside it names it: absolute with the site's address."""
+    return site_url.rstrip("/") + "/" + address if site_url else address
 
 
 def badge_embed(model: Model, site_url: str | None) -> str:

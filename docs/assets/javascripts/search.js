@@ -21,7 +21,8 @@
   function siteRoot() {
     var config = document.getElementById("__config");
     var base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL((base || ".") + "/", window.location.href);
+    // The 404 page names the root as "/" (it is shown at any address); other pages relatively.
+    return new URL((base || ".").replace(/\/$/, "") + "/", window.location.href);
   }
 
   // Pagefind's excerpt is HTML with <mark> around the words found: keep those, the rest as text.
