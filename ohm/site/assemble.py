@@ -59,6 +59,7 @@ from .pages import (
     task_page,
 )
 from .pages import governance_pack as governance_pack_file
+from .table_index import table_files
 from .render import Repository, html_text, page_meta, render_pages
 
 
@@ -166,6 +167,7 @@ def assemble(options: SiteOptions) -> Site:
     }
     files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
     files.update(entry_files(catalogue))
+    files.update(table_files(catalogue, freshness))
     files.update(feeds(catalogue, history, options.site_url))
     for model in catalogue.models:
         page_url = _absolute(options.site_url, model_page_url(model.id))

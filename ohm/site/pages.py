@@ -30,6 +30,10 @@ CHANGES_PAGE = "changes.md"
 # cannot start with "_", so no model's data (model_data) takes their names.
 CATALOGUE_DATA = "models/_catalogue.json"
 MODEL_NAMES = "models/_names.json"
+# What the comparison table shows and filters on, for every model, and the words its search box
+# looks through (ohm/site/table_index.py).
+TABLE_INDEX = "models/_table.json"
+TABLE_TEXT = "models/_table-text.json"
 # Pages that exist whatever the catalogue holds, and what they are, for messages.
 FIXED_PAGES = {
     INDEX_PAGE: "the home page",

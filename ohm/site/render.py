@@ -46,6 +46,8 @@ from .pages import (
     COMPARE_PAGE,
     INDEX_PAGE,
     MODEL_NAMES,
+    TABLE_INDEX,
+    TABLE_TEXT,
     TASKS_PAGE,
     address,
     category_feed,
@@ -56,6 +58,7 @@ from .pages import (
     model_data,
     model_feed,
     model_page,
+    model_page_url,
     task_page,
 )
 
@@ -119,6 +122,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["url"] = markdown_url
     env.filters["html"] = html_text
     env.filters["link_from"] = link_from
+    env.filters["root_from"] = root_from
     env.filters["answer"] = vocabulary.answer
     env.filters["code_block"] = code_block
     env.globals.update(
@@ -130,6 +134,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         evidence_label=_meaning(vocabulary.titles("evidence_level")),
         kinds_without_weights=vocabulary.kinds_without_weights(),
         commercial_use_choices=vocabulary.commercial_use_choices(),
+        access_choices=vocabulary.choices("access"),
         lineage=lineage,
         licence_link=licence_link,
         category_page=category_page,
@@ -152,7 +157,12 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         compare_table=table.compare_table,
         table_limit=table.ROWS,
         row_values=table.row_values,
-        search_text=table.search_text,
+        row_cells=table.row_cells,
+        table_columns=table.COLUMNS,
+        verdict_reason=table.verdict_reason,
+        table_index=TABLE_INDEX,
+        model_page_url=model_page_url,
+        table_text=TABLE_TEXT,
         search_keywords=search_keywords,
         citation=citation,
     )
@@ -284,6 +294,12 @@ def _search_boost(model: Model, catalogue: Catalogue) -> int:
         other.name.casefold().startswith(name) and other is not model for other in catalogue.models
     )
     return 3 if prefix_of_another else 2
+
+
+def root_from(page: str) -> str:
+    """The site's root as an address relative to `page`'s own address, for scripts that load files."""
+    folder = address(page)
+    return "../" * folder.count("/") or "./"
 
 
 def link_from(target: str, page: str) -> Markup:
