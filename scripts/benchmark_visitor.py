@@ -184,11 +184,17 @@ def actions(project: Path) -> dict[str, tuple[str, Callable[[Page], None] | None
         page.locator(".ohm-compare .ohm-more").first.click()
 
     def search_table(page: Page) -> None:
-        page.locator(".ohm-filters-toggle").first.is_visible()  # the form shows once the script ran
         page.locator("#ohm-search").fill(named.name)
 
     def named_row(page: Page) -> None:
-        page.locator(f"#row-{named.id}").wait_for(timeout=TIMEOUT_MS)
+        # Drawn from the search, not the first rows the page carries: the count no longer says so.
+        page.wait_for_function(
+            "(id) => { const c = document.querySelector('.ohm-count').textContent;"
+            " return !c.startsWith('Loading') && !c.includes('the others load')"
+            " && document.getElementById(id); }",
+            arg=f"row-{named.id}",
+            timeout=TIMEOUT_MS,
+        )
 
     def all_rows(page: Page) -> None:
         table_drawn(page)

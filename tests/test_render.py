@@ -23,8 +23,8 @@ from mkdocs.utils.meta import get_data
 from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import load_catalogue
 from ohm.site import table
-from ohm.site.table_index import table_text
 from ohm.site.render import Repository, link_from, markdown_text, page_meta, render_pages
+from ohm.site.table_index import table_text
 
 from .conftest import ROOT, SMALL_CATALOGUE
 

@@ -59,8 +59,8 @@ from .pages import (
     task_page,
 )
 from .pages import governance_pack as governance_pack_file
-from .table_index import table_files
 from .render import Repository, html_text, page_meta, render_pages
+from .table_index import table_files
 
 
 class SiteError(Exception):

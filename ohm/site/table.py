@@ -188,11 +188,16 @@ class Column:
 def licence_cell(model: Model) -> str:
     """The licences of what a team runs, each named by its artefact: "weights: Apache-2.0; code:
     MIT; 2 variants CC-BY-NC-4.0". Variants under the weights' licence go unsaid."""
-    parts = [f"{lic.artefact}: {short_licence(lic.id, lic.name)}" for lic in model.licenses if lic.artefact != "training_data"]
+    parts = [
+        f"{lic.artefact}: {short_licence(lic.id, lic.name)}"
+        for lic in model.licenses
+        if lic.artefact != "training_data"
+    ]
     others: dict[str, int] = {}
     for variant in model.variants:
         if variant.license_id != model.license.id:
-            name = short_licence(variant.license_id, variant.license.name if variant.license else variant.license_id)
+            known = variant.license.name if variant.license else variant.license_id
+            name = short_licence(variant.license_id, known)
             others[name] = others.get(name, 0) + 1
     if len(others) > 2:
         parts.append(f"{sum(others.values())} variants under other licences")
@@ -203,7 +208,7 @@ def licence_cell(model: Model) -> str:
 
 def short_licence(licence_id: str, name: str) -> str:
     """A licence as the table names it: its SPDX id, or the name of a licence SPDX does not list."""
-    return name if licence_id.startswith("LicenseRef-") else licence_id
+    return name.split(" (")[0] if licence_id.startswith("LicenseRef-") else licence_id
 
 
 def first_sentence(text: str) -> str:
@@ -216,14 +221,17 @@ def verdict_reason(model: Model) -> str:
     decided = model.commercial_use_decided_by
     if decided == ("override",) or not decided:
         return first_sentence(model.commercial_use_note or "") or "Set by the entry, not by a licence."
-    names = [f"the {part}" if part in ("weights", "code") else part for part in decided]
+    names = [f"the {part}" for part in decided if part in ("weights", "code")]
+    variants = [part for part in decided if part not in ("weights", "code")]
+    names += variants if len(variants) <= 1 else [f"{len(variants)} variants"]
     said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"Set by the licence of {said}."
 
 
 COLUMNS = (
     Column("name", "Model", "text", lambda c, m: m.name),
-    Column("use", "Commercial use", "number", lambda c, m: m.commercial_use_label, lambda m: m.commercial_use_rank),
+    Column("use", "Commercial use", "number", lambda c, m: m.commercial_use_label,
+           lambda m: m.commercial_use_rank),
     Column("licence", "Licence", "text", lambda c, m: licence_cell(m)),
     Column("access", "Access", "text", lambda c, m: m.access_label),
     Column("category", "Category", "text", lambda c, m: c.category(m.category).title),
@@ -231,7 +239,7 @@ COLUMNS = (
     Column("modalities", "Modalities", "text", lambda c, m: ", ".join(m.modalities)),
     Column("tasks", "Tasks", "text", lambda c, m: ", ".join(t.title for t in m.tasks)),
     Column("verified", "Last verified", "text", lambda c, m: m.verified),
-)
+)  # fmt: skip
 
 
 def row_cells(catalogue: Catalogue, model: Model) -> dict[str, str]:
