@@ -242,6 +242,12 @@ def main() -> int:
                 site = work / f"site-{engine}"
                 seconds = build(project, engine, site)
                 print(f"<!-- {engine}, {size} entries: built in {seconds:.0f} s -->", file=sys.stderr)
+                parts = [*sorted(site.glob("models/_all-*/index.html")), site / "models" / "index.html"]
+                print(
+                    f"<!-- {engine}, {size} entries: the complete list without JavaScript in {len(parts)} "
+                    f"page(s), the largest {kilobytes(max(p.stat().st_size for p in parts))} -->",
+                    flush=True,
+                )
                 steps = actions(project)
                 with serve(site) as base:
                     for name, (path, act, done) in steps.items():

@@ -44,12 +44,15 @@ from .pages import (
     CATALOGUE_FEED,
     CHANGES_PAGE,
     COMPARE_PAGE,
+    COMPLETE_LIST_ROWS,
     INDEX_PAGE,
     MODEL_NAMES,
     TABLE_INDEX,
     TABLE_TEXT,
     TASKS_PAGE,
     address,
+    all_models_page,
+    all_models_parts,
     category_feed,
     category_page,
     cyclonedx_file,
@@ -143,6 +146,8 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         index_page=INDEX_PAGE,
         tasks_page=TASKS_PAGE,
         all_models_page=ALL_MODELS_PAGE,
+        all_models_part=all_models_page,
+        complete_list_rows=COMPLETE_LIST_ROWS,
         compare_page=COMPARE_PAGE,
         changes_page=CHANGES_PAGE,
         catalogue_feed=CATALOGUE_FEED,
@@ -227,7 +232,9 @@ def render_pages(
 
     pages: dict[str, str] = {}
     render("index.md.j2", INDEX_PAGE)
-    render("all-models.md.j2", ALL_MODELS_PAGE)
+    parts = all_models_parts(len(catalogue.models))
+    for part in range(1, parts + 1):
+        render("all-models.md.j2", all_models_page(part), part=part, parts=parts)
     render("compare.md.j2", COMPARE_PAGE)
     render("changes.md.j2", CHANGES_PAGE, months=changes_by_month(history))
     for category in catalogue.categories:

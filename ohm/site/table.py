@@ -140,9 +140,14 @@ class Table:
 
 
 def compare_table(
-    catalogue: Catalogue, models: Iterable[Model], scope: Scope | None = None, complete: bool = False
+    catalogue: Catalogue,
+    models: Iterable[Model],
+    scope: Scope | None = None,
+    complete: bool = False,
+    rows: tuple[int, int] | None = None,
 ) -> Table:
-    """The table of `models`: its first ROWS rows (all when `complete`), and the filters worth offering.
+    """The table of `models`: its first ROWS rows (all when `complete`, models[start:stop] when
+    `rows` is (start, stop): a part of the complete list), and the filters worth offering.
 
     A filter is offered when the models differ in it (two choices at least) and it is not the
     page's own scope; no filter is offered for fewer than FILTERS_FROM models.
@@ -156,7 +161,8 @@ def compare_table(
             choices = filter_choices(catalogue, table_filter, models)
             if len(choices) >= 2:
                 filters.append((table_filter, choices))
-    return Table(models, models if complete else models[:ROWS], tuple(filters), scope)
+    shown = models[slice(*rows)] if rows else models if complete else models[:ROWS]
+    return Table(models, shown, tuple(filters), scope)
 
 
 def filter_choices(
@@ -238,7 +244,7 @@ COLUMNS = (
     Column("kind", "Kind", "text", lambda c, m: m.kind.capitalize()),
     Column("modalities", "Modalities", "text", lambda c, m: ", ".join(m.modalities)),
     Column("tasks", "Tasks", "text", lambda c, m: ", ".join(t.title for t in m.tasks)),
-    Column("verified", "Last verified", "text", lambda c, m: m.verified),
+    Column("verified", "Last verified", "text", lambda c, m: str(m.verified)),
 )  # fmt: skip
 
 
