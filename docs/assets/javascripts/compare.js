@@ -346,7 +346,7 @@
     // Every row of the table's scope, from the compact index.
     function loadIndex() {
       if (!state.index) {
-        if (rows.length < total) count.textContent = "Loading all " + plural(total, "model") + "…";
+        count.textContent = "Loading all " + plural(total, "model") + "…";
         state.index = json("data-index")
           .then(function (data) {
             var index = readIndex(data);
