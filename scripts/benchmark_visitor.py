@@ -13,7 +13,9 @@ headless Chromium, each action in a fresh browser context (nothing cached):
 - compare two models: open compare/?models=A,B, until the comparison table is shown;
 - filter the table: on the home page, choose a commercial-use filter, until the table is drawn;
 - sort it: on the home page, sort by the first column, until the table is drawn;
-- show all: on the home page, ask for every row, until they are drawn.
+- show all: on the home page, ask for every row, until they are drawn;
+- search the table: on the home page, type a model's name in the table's search box, until its
+  row is shown.
 
 For each it prints the requests and the bytes transferred (as stored, before
 compression: the server compresses nothing), those of opening the page first
@@ -181,6 +183,19 @@ def actions(project: Path) -> dict[str, tuple[str, Callable[[Page], None] | None
     def show_all(page: Page) -> None:
         page.locator(".ohm-compare .ohm-more").first.click()
 
+    def search_table(page: Page) -> None:
+        page.locator("#ohm-search").fill(named.name)
+
+    def named_row(page: Page) -> None:
+        # Drawn from the search, not the first rows the page carries: the count no longer says so.
+        page.wait_for_function(
+            "(id) => { const c = document.querySelector('.ohm-count').textContent;"
+            " return !c.startsWith('Loading') && !c.includes('the others load')"
+            " && document.getElementById(id); }",
+            arg=f"row-{named.id}",
+            timeout=TIMEOUT_MS,
+        )
+
     def all_rows(page: Page) -> None:
         table_drawn(page)
         page.wait_for_function(
@@ -198,6 +213,7 @@ def actions(project: Path) -> dict[str, tuple[str, Callable[[Page], None] | None
             lambda page: page.locator(".ohm-side table").wait_for(),
         ),
         "filter the table": ("/", filter_table, table_drawn),
+        "search the table for a name": ("/", search_table, named_row),
         "sort the table": ("/", sort_table, table_drawn),
         "show all": ("/", show_all, all_rows),
     }
@@ -226,6 +242,12 @@ def main() -> int:
                 site = work / f"site-{engine}"
                 seconds = build(project, engine, site)
                 print(f"<!-- {engine}, {size} entries: built in {seconds:.0f} s -->", file=sys.stderr)
+                parts = [*sorted(site.glob("models/_all-*/index.html")), site / "models" / "index.html"]
+                print(
+                    f"<!-- {engine}, {size} entries: the complete list without JavaScript in {len(parts)} "
+                    f"page(s), the largest {kilobytes(max(p.stat().st_size for p in parts))} -->",
+                    flush=True,
+                )
                 steps = actions(project)
                 with serve(site) as base:
                     for name, (path, act, done) in steps.items():

@@ -29,6 +29,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
 from ohm.accessibility import describe, wcag_violations
@@ -707,8 +708,8 @@ LARGE = 3 * table.ROWS + 30
 
 @pytest.fixture(scope="module")
 def large_site_url(tmp_path_factory) -> Iterator[str]:
-    """A site whose catalogue has more models than a table carries."""
-    project = make_project(tmp_path_factory.mktemp("large"), catalogue_with_models(LARGE))
+    """A site whose catalogue has more models than a table carries, with deployment facts."""
+    project = make_project(tmp_path_factory.mktemp("large"), deployed_catalogue(LARGE))
     site_dir = project / "site"
     result = run_mkdocs(project, site_dir=site_dir)
     assert result.returncode == 0, result.stderr
@@ -793,3 +794,245 @@ def test_a_pending_entry_says_so_and_has_no_evidence(page: Page, small_site_url)
         "These facts have not yet been re-read with evidence for each claim (catalogue schema 3)."
     )
     expect(page.locator("details.ohm-evidence")).to_have_count(0)
+
+
+def cells_of_every_row(page: Page) -> list[dict[str, str]]:
+    table_drawn(page)
+    return page.eval_on_selector_all(
+        ".ohm-compare tbody tr",
+        """rows => rows.map(row => ({
+            id: row.id.slice(4),
+            use: row.dataset.use,
+            badge: row.querySelector('.ohm-use').textContent.trim(),
+            reason: (row.querySelector('.ohm-reason') || {textContent: ''}).textContent.trim(),
+            licence: row.querySelector('.ohm-col-licence').textContent.trim(),
+            access: row.querySelector('.ohm-col-access').textContent.trim(),
+        }))""",
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_verdict_says_what_decides_it_and_every_licence_names_its_artefact(
+    page: Page, site_url, catalogue, width
+):
+    """On the complete list as the page carries it, and as the script draws it from the index."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site_url + "/models/")
+    expect(page.locator(".ohm-legend")).to_be_visible()  # above the table, before its first row
+    legend = page.locator(".ohm-legend").bounding_box()
+    first_row = page.locator(".ohm-compare tbody tr").first.bounding_box()
+    assert legend and first_row and legend["y"] < first_row["y"]
+    by_id = {m.id: m for m in catalogue.models}
+    drawn = cells_of_every_row(page)
+    page.get_by_role("button", name="Model", exact=True).click()  # the rows now come from the index
+    redrawn = cells_of_every_row(page)
+    assert sorted(redrawn, key=lambda row: row["id"]) == sorted(drawn, key=lambda row: row["id"])
+    assert len(redrawn) == len(catalogue.models)
+    for row in redrawn:
+        model = by_id[row["id"]]
+        assert row["badge"] == model.commercial_use_label
+        assert row["licence"] == table.licence_cell(model)
+        assert row["reason"] == table.verdict_reason(model)
+        assert row["access"] == model.access_label
+        assert re.match(r"^(weights|code): ", row["licence"]), row
+        if row["use"] != "allowed":
+            assert row["reason"], f"{row['id']}: a {row['use']} verdict without its reason"
+        reason = page.locator(f"#row-{row['id']} .ohm-reason")
+        expect(reason).to_be_visible()
+
+
+def test_the_access_column_sorts_and_filters(page: Page, site_url, catalogue):
+    page.goto(site_url + "/")
+    page.get_by_label("Access").select_option("gated")
+    assert sorted(rows_shown(page)) == sorted(m.id for m in catalogue.models if m.access == "gated")
+    page.get_by_role("button", name="Clear filters").click()
+    heading = page.locator(".ohm-compare thead th", has_text="Access")
+    heading.get_by_role("button", name="Access").click()
+    expect(heading).to_have_attribute("aria-sort", "ascending")
+    rows = cells_of_every_row(page)
+    assert len(rows) == min(len(catalogue.models), table.ROWS)
+    labels = [row["access"] for row in rows]
+    assert labels == sorted(labels, key=str.casefold) and len(set(labels)) > 1
+
+
+def test_the_evidence_filter_keeps_every_model_with_at_least_that_level(page: Page, site_url, catalogue):
+    order = table.EVIDENCE_ORDER
+    page.goto(site_url + "/models/")  # the complete list shows every match
+    evidence = page.get_by_label("Evidence at least")
+    # Every level, weakest first, as ohm/catalog/evidence.py orders them.
+    options = evidence.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert options == ["", *order]
+    for level in order:
+        evidence.select_option(level)
+        expected = sorted(
+            m.id for m in catalogue.models if order.index(m.evidence_level) >= order.index(level)
+        )
+        assert sorted(all_matching(page)) == expected, level
+    evidence.select_option("benchmark")
+    # Asking for benchmark evidence does not hide the models with stronger evidence.
+    assert {m.id for m in catalogue.models if m.evidence_level == "retrospective"} <= set(all_matching(page))
+
+
+def all_matching(page: Page) -> list[str]:
+    """Every matching row: a table shows its first rows until asked for all."""
+    table_drawn(page)
+    more = page.locator(".ohm-compare .ohm-more")
+    if more.is_visible():
+        more.click()
+    return rows_shown(page)
+
+
+def empty_filters(catalogue: Catalogue) -> tuple[str, str, str, str]:
+    """Two filters whose values no model has together, though each has models: (name, value) twice."""
+    rows = [table.row_values(m) for m in catalogue.models]
+    for first, second in (("access", "use"), ("access", "category"), ("access", "kind")):
+        for a in {row[first] for row in rows}:
+            for b in {row[second] for row in rows}:
+                if not any(row[first] == a and row[second] == b for row in rows):
+                    return first, a, second, b
+    raise AssertionError("every pair of values has a model")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_empty_table_names_the_filter_and_what_each_value_would_give(
+    page: Page, site_url, catalogue, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    first, a, second, b = empty_filters(catalogue)
+    page.goto(f"{site_url}/?{first}={a}&{second}={b}")
+    assert rows_shown(page) == []
+    empty = page.locator(".ohm-empty")
+    expect(empty).to_be_visible()
+    # The filter whose removal gives the most models is the one named; its values are counted with
+    # the other filter kept.
+    rows = [table.row_values(m) for m in catalogue.models]
+    without_first = sum(row[second] == b for row in rows)
+    without_second = sum(row[first] == a for row in rows)
+    culprit, kept, kept_value = (first, second, b) if without_first >= without_second else (second, first, a)
+    label = page.locator(f"label[for='ohm-{culprit}']").inner_text()
+    expect(empty).to_contain_text(f"the filter {label}")
+    buttons = empty.locator(".ohm-empty-choice")
+    options = page.locator(f"select#ohm-{culprit} option").evaluate_all(
+        "options => options.map(o => [o.value, o.textContent])"
+    )
+    expect(buttons).to_have_count(len(options))
+    for button, (value, text) in zip(buttons.all(), options, strict=True):
+        found = sum(
+            row[kept] == kept_value and (not value or value in row[culprit].split("|")) for row in rows
+        )
+        expect(button).to_have_text(f"{text}: {found} model{'s' if found != 1 else ''}")
+    choice = next(
+        button for button in buttons.all() if button.is_enabled() and "Any" not in button.inner_text()
+    )
+    choice.click()  # a count is also a way out
+    assert rows_shown(page)
+    expect(empty).to_be_hidden()
+
+
+def words_starting(catalogue: Catalogue, query: str) -> list[str]:
+    from ohm.site.table_index import table_text
+
+    words = table.normalise(query).split()
+    return sorted(
+        m.id
+        for m, text in zip(catalogue.models, table_text(catalogue), strict=True)
+        if all(f" {word}" in f" {text}" for word in words)
+    )
+
+
+def test_the_table_search_matches_words_from_their_start(page: Page, site_url, catalogue):
+    from ohm.site.table_index import table_text
+
+    texts = dict(zip((m.id for m in catalogue.models), table_text(catalogue), strict=True))
+    page.goto(site_url + "/")
+    box = page.get_by_label("Search the table")
+    box.fill("NER")
+    ner = rows_shown(page)
+    assert sorted(ner) == words_starting(catalogue, "NER")
+    # Not "general", "inner", "partner": fewer rows than a match anywhere in the words would give.
+    assert 0 < len(ner) < sum("ner" in text for text in texts.values())
+    box.fill("commercial")
+    commercial = set(rows_shown(page))
+    allowed = {m.id for m in catalogue.models if m.commercial_use == "allowed"}
+    assert allowed <= commercial  # what a visitor means: models they may use commercially
+    only_negated = {m.id for m in catalogue.models if "noncommercial" in texts[m.id].split()} - allowed
+    only_negated = {i for i in only_negated if not re.search(r"(^| )commercial", texts[i])}
+    assert only_negated, "the catalogue has models that are only non-commercial"
+    assert not commercial & only_negated
+    box.fill("non-commercial")
+    assert only_negated <= set(rows_shown(page))
+
+
+def test_comparing_two_models_fetches_their_two_records_and_nothing_of_the_catalogue(page: Page, site_url):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    page.goto(site_url + "/compare/?models=whisper,medsam")
+    expect(page.locator(".ohm-side table thead th")).to_have_count(2)
+    settle(page)
+    data = sorted(path for path in requested if path.endswith(".json"))
+    records = [path for path in data if re.fullmatch(r"/models/[a-z0-9-]+\.json", path)]
+    assert records == ["/models/medsam.json", "/models/whisper.json"]
+    whole = {"/models.json", "/models.csv", "/models/", "/models/index.html", "/models/_names.json"}
+    assert not whole & set(requested), requested
+
+
+def deployed_catalogue(count: int) -> str:
+    """catalogue_with_models(count) with deployment facts: some run on a CPU, GPU memory in steps."""
+    data = yaml.safe_load(catalogue_with_models(count))
+    for n, entry in enumerate(data["models"]):
+        deployment = entry.setdefault("deployment", {})
+        deployment["cpu_only"] = n % 4 == 0 if n % 5 else "unknown"
+        deployment["min_gpu_memory_gb"] = GPU_NEEDS[n % len(GPU_NEEDS)]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+# What the models of the deployed catalogue need, in turn.
+GPU_NEEDS: tuple[float | str, ...] = (4, 12, 20, 40, 100, "unknown", 80)
+
+
+def test_deployment_filters_show_once_entries_record_deployment(
+    page: Page, site_url, large_site_url, catalogue
+):
+    page.goto(site_url + "/")  # a filter is offered once the catalogue holds two known values
+    expect(page.locator(".ohm-filters")).to_be_attached()
+    for name in ("cpu", "gpu"):
+        spec = next(f for f in table.FILTERS if f.name == name)
+        offered = len(table.filter_choices(catalogue, spec, catalogue.models)) > 0
+        expect(page.locator(f"select#ohm-{name}")).to_have_count(1 if offered else 0)
+        known = {v for m in catalogue.models for v in spec.values(m)} - {"", "unknown"}
+        assert offered == (
+            len(known) >= 1 and len({v for m in catalogue.models for v in spec.values(m)}) >= 2
+        )
+
+    page.goto(large_site_url + "/")
+    page.get_by_label("Runs on CPU alone").select_option("yes")
+    cpu = [n for n in range(LARGE) if n % 5 and n % 4 == 0]
+    assert sorted(all_matching(page)) == [f"model-{n:04d}" for n in cpu]
+    page.get_by_role("button", name="Clear filters").click()
+    gpu = page.get_by_label("Fits in GPU memory")
+    options = gpu.locator("option").evaluate_all("options => options.map(o => o.textContent)")
+    assert options == ["Any", *(f"{step} GB" for step in table.GPU_MEMORY_STEPS)]
+    for step in table.GPU_MEMORY_STEPS:
+        gpu.select_option(f"{step} GB")
+        fits = [
+            n for n in range(LARGE) if isinstance(need := GPU_NEEDS[n % len(GPU_NEEDS)], int) and need <= step
+        ]
+        assert sorted(all_matching(page)) == [f"model-{n:04d}" for n in fits], step
+
+
+def test_a_large_table_filters_from_the_index_not_the_complete_list(page: Page, large_site_url):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    page.goto(large_site_url + "/")
+    settle(page)
+    before = len(requested)
+    page.get_by_label("Commercial use").select_option("allowed")
+    table_drawn(page)
+    page.get_by_role("button", name="Model", exact=True).click()
+    table_drawn(page)
+    page.locator(".ohm-compare .ohm-more").click()
+    table_drawn(page)
+    assert requested[before:] == ["/models/_table.json"]  # once, for filter, sort and show all
+    page.get_by_label("Search the table").fill("Model 0001")
+    assert rows_shown(page) == ["model-0001"]
+    assert requested[before:] == ["/models/_table.json", "/models/_table-text.json"]

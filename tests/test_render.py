@@ -24,6 +24,7 @@ from ohm.catalog.catalogue import build_catalogue
 from ohm.catalog.load import load_catalogue
 from ohm.site import table
 from ohm.site.render import Repository, link_from, markdown_text, page_meta, render_pages
+from ohm.site.table_index import table_text
 
 from .conftest import ROOT, SMALL_CATALOGUE
 
@@ -147,10 +148,7 @@ def test_hostile_text_shows_literally_in_the_comparison_table(hostile_pages):
     row = hostile_pages["index.md"].find("tr", id="row-zeta-lm")
     assert row.find("th").get_text() == "Evil | Name *x*"
     assert row.find("td", attrs={"data-label": "Category"}).get_text() == "Pipes | break | tables"
-    # Python-Markdown writes an attribute's "&lt;" back as an entity, so that one
-    # literal reads as "<" in the search text; everything else is exact.
-    assert HOSTILE.replace("&lt;entity&gt;", "<entity>") in row["data-text"]
-    assert len(row.find_all(["td", "th"])) == 8
+    assert len(row.find_all(["td", "th"])) == len(table.COLUMNS)
 
 
 def test_hostile_quotes_show_literally_in_their_evidence(hostile_pages):
@@ -333,12 +331,13 @@ def test_comparison_table_is_an_accessible_table_of_every_model(pages):
     table = home.select_one(".ohm-compare table")
     assert table.find("caption").get_text() == "All models in the catalogue"
     headings = table.select("thead th")
-    assert [th["scope"] for th in headings] == ["col"] * 8
+    assert [th["scope"] for th in headings] == ["col"] * 9
     # Commercial use and licence right after the name: on a phone a row is a card in this order.
     assert [th.get_text() for th in headings] == [
         "Model",
         "Commercial use",
         "Licence",
+        "Access",
         "Category",
         "Kind",
         "Modalities",
@@ -358,7 +357,7 @@ def test_comparison_table_is_an_accessible_table_of_every_model(pages):
     ]
     assert [row["data-use"] for row in rows] == ["restricted", "allowed", "allowed"]
     # The same words as the model pages use.
-    assert [row.select("td")[0].get_text() for row in rows] == ["Restricted", "Allowed", "Allowed"]
+    assert [row.select_one(".ohm-use").get_text() for row in rows] == ["Restricted", "Allowed", "Allowed"]
     assert [row["data-task"] for row in rows] == ["summarisation", "ner", "segmentation"]
 
 
@@ -450,16 +449,18 @@ def test_links_between_generated_pages_are_relative(target, page, link):
 
 
 def test_keywords_declared_once_reach_the_search_of_every_model_they_cover(pages):
-    """Keywords of a subcategory and a task: model pages carry them as search tags, rows as search text."""
+    """Keywords of a subcategory and a task: model pages carry them as search tags, the table's
+    search words (table_text, in catalogue order) as words."""
     meta = page_meta(build_catalogue(small_data()))
     alpha, seg = meta["models/alpha-bert.md"], meta["models/seg-net.md"]
     assert {"EHR", "clinical notes", "Named entity recognition", "text"} <= set(alpha["tags"])
     assert {"radiology", "contouring", "Segmentation", "image"} <= set(seg["tags"])
     assert "radiology" not in alpha["tags"] and "EHR" not in seg["tags"]
     assert alpha["search"]["boost"] > 1  # a model's own page outranks pages that mention it
-    rows = {row["id"]: row["data-text"] for row in pages["index.md"].select(".ohm-compare tbody tr")}
+    catalogue = build_catalogue(small_data())
+    rows = dict(zip((f"row-{m.id}" for m in catalogue.models), table_text(catalogue), strict=True))
     assert "contouring" in rows["row-seg-net"] and "contouring" not in rows["row-alpha-bert"]
-    assert "ehr" in rows["row-alpha-bert"]  # normalised as the script normalises a query
+    assert "ehr" in rows["row-alpha-bert"].split()  # normalised as the script normalises a query
 
 
 def many_models(count: int) -> dict:

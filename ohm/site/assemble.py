@@ -60,6 +60,7 @@ from .pages import (
 )
 from .pages import governance_pack as governance_pack_file
 from .render import Repository, absolute, html_text, page_meta, render_pages
+from .table_index import table_files
 
 
 class SiteError(Exception):
@@ -175,6 +176,7 @@ def assemble(options: SiteOptions) -> Site:
     }
     files.update({name: export(catalogue) for name, export in SITE_FILES.items()})
     files.update(entry_files(catalogue))
+    files.update(table_files(catalogue, freshness))
     files.update(feeds(catalogue, history, options.site_url))
     for model in catalogue.models:
         page_url = absolute(options.site_url, model_page_url(model.id))

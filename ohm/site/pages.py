@@ -23,6 +23,22 @@ TASKS_PAGE = "tasks/index.md"
 ABOUT_PAGE = "about.md"
 CITE_PAGE = "cite.md"
 ALL_MODELS_PAGE = "models/index.md"
+# Without JavaScript the complete list is read in parts of this many models, so that no page
+# passes about 1 MB: the first part is ALL_MODELS_PAGE, the others all_models_page(n).
+COMPLETE_LIST_ROWS = 500
+
+
+def all_models_page(part: int) -> str:
+    """Part `part` (from 1) of the complete list. An id cannot start with "_", so no model's page
+    takes the address of a part."""
+    return ALL_MODELS_PAGE if part == 1 else f"models/_all-{part}.md"
+
+
+def all_models_parts(count: int) -> int:
+    """How many pages the complete list of `count` models takes."""
+    return max(1, -(-count // COMPLETE_LIST_ROWS))
+
+
 # The side-by-side comparison of chosen models.
 COMPARE_PAGE = "compare.md"
 # What was added, changed and removed, month by month (ohm/site/history.py).
@@ -33,6 +49,10 @@ CHANGES_PAGE = "changes.md"
 # cannot start with "_", so no model's data (model_data) takes their names.
 CATALOGUE_DATA = "models/_catalogue.json"
 MODEL_NAMES = "models/_names.json"
+# What the comparison table shows and filters on, for every model, and the words its search box
+# looks through (ohm/site/table_index.py).
+TABLE_INDEX = "models/_table.json"
+TABLE_TEXT = "models/_table-text.json"
 # Pages that exist whatever the catalogue holds, and what they are, for messages.
 FIXED_PAGES = {
     INDEX_PAGE: "the home page",

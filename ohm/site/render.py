@@ -47,10 +47,15 @@ from .pages import (
     CHANGES_PAGE,
     CITE_PAGE,
     COMPARE_PAGE,
+    COMPLETE_LIST_ROWS,
     INDEX_PAGE,
     MODEL_NAMES,
+    TABLE_INDEX,
+    TABLE_TEXT,
     TASKS_PAGE,
     address,
+    all_models_page,
+    all_models_parts,
     category_feed,
     category_page,
     cyclonedx_file,
@@ -141,6 +146,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["url"] = markdown_url
     env.filters["html"] = html_text
     env.filters["link_from"] = link_from
+    env.filters["root_from"] = root_from
     env.filters["answer"] = vocabulary.answer
     env.filters["code_block"] = code_block
     env.globals.update(
@@ -152,6 +158,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         evidence_label=_meaning(vocabulary.evidence_level_titles()),
         kinds_without_weights=vocabulary.kinds_without_weights(),
         commercial_use_choices=vocabulary.commercial_use_choices(),
+        access_choices=vocabulary.choices("access"),
         lineage=lineage,
         licence_link=licence_link,
         category_page=category_page,
@@ -160,6 +167,8 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         index_page=INDEX_PAGE,
         tasks_page=TASKS_PAGE,
         all_models_page=ALL_MODELS_PAGE,
+        all_models_part=all_models_page,
+        complete_list_rows=COMPLETE_LIST_ROWS,
         compare_page=COMPARE_PAGE,
         changes_page=CHANGES_PAGE,
         catalogue_feed=CATALOGUE_FEED,
@@ -174,7 +183,12 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         compare_table=table.compare_table,
         table_limit=table.ROWS,
         row_values=table.row_values,
-        search_text=table.search_text,
+        row_cells=table.row_cells,
+        table_columns=table.COLUMNS,
+        verdict_reason=table.verdict_reason,
+        table_index=TABLE_INDEX,
+        model_page_url=model_page_url,
+        table_text=TABLE_TEXT,
         search_keywords=search_keywords,
         citation=citation,
         source_label=source_label,
@@ -251,7 +265,9 @@ def render_pages(
 
     pages: dict[str, str] = {}
     render("index.md.j2", INDEX_PAGE)
-    render("all-models.md.j2", ALL_MODELS_PAGE)
+    parts = all_models_parts(len(catalogue.models))
+    for part in range(1, parts + 1):
+        render("all-models.md.j2", all_models_page(part), part=part, parts=parts)
     render("compare.md.j2", COMPARE_PAGE)
     render("changes.md.j2", CHANGES_PAGE, months=changes_by_month(history))
     for category in catalogue.categories:
@@ -323,6 +339,12 @@ def _search_boost(model: Model, catalogue: Catalogue) -> int:
         other.name.casefold().startswith(name) and other is not model for other in catalogue.models
     )
     return 3 if prefix_of_another else 2
+
+
+def root_from(page: str) -> str:
+    """The site's root as an address relative to `page`'s own address, for scripts that load files."""
+    folder = address(page)
+    return "../" * folder.count("/") or "./"
 
 
 def link_from(target: str, page: str) -> Markup:
