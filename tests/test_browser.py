@@ -438,6 +438,74 @@ def test_search_ranks_model_pages_first_for_names_tasks_modalities_and_keywords(
         assert first and set(first) <= covered, keyword
 
 
+def test_search_finds_what_visitors_mean(page: Page, site_url, catalogue):
+    page.goto(site_url + "/")
+    page.get_by_role("textbox", name="Search").first.click()
+
+    def pages_of(models) -> list[str]:
+        return [f"/models/{m.id}/" for m in models]
+
+    # "commercial" finds the models whose commercial use is allowed, not those whose notes say
+    # "non-commercial": the verdicts are facts of the index, not words of the snippets.
+    allowed = set(pages_of(m for m in catalogue.models if m.commercial_use == "allowed"))
+    found = search_results(page, "commercial")
+    assert found and set(found) <= allowed, found
+    # A language by its name finds every model that lists its code.
+    german = set(pages_of(m for m in catalogue.models if "de" in (m.languages or ())))
+    assert len(german) > 1
+    assert set(search_results(page, "German")[: len(german)]) == german
+    # A subcategory's keywords give a model no imaging modality it lacks: every MR model before any
+    # model that states its imaging modalities without MR.
+    mr = pages_of(m for m in catalogue.models if "MR" in m.imaging_modalities)
+    without = set(
+        pages_of(m for m in catalogue.models if m.imaging_modalities and "MR" not in m.imaging_modalities)
+    )
+    found = search_results(page, "MRI")
+    assert set(mr) <= set(found), found
+    last_mr = max(found.index(path) for path in mr)
+    assert not without & set(found[:last_mr]), found
+    # The words of medical-device regulation reach the explanation of regulatory status first.
+    for word in ("cleared", "clearance", "FDA", "CE"):
+        assert search_results(page, word)[0] == "/about/", word
+
+
+def test_search_filters_by_commercial_use(page: Page, site_url, catalogue):
+    page.goto(site_url + "/")
+    page.get_by_role("textbox", name="Search").first.click()
+    everything = search_results(page, "segmentation")
+    use = page.get_by_role("dialog", name="Search").get_by_label("Commercial use", exact=True)
+    expect(use.locator("option", has_text=re.compile(r"^Allowed \(\d+\)$"))).to_have_count(1)
+    use.select_option(
+        label=next(o for o in use.locator("option").all_text_contents() if o.startswith("Allowed"))
+    )
+    results = page.locator("li.md-search-result__item > a.md-search-result__link")
+    expect(results.first).to_be_visible()
+    page.wait_for_function(
+        f"() => document.querySelectorAll('li.md-search-result__item').length < {len(everything)}"
+    )
+    allowed = {f"/models/{m.id}/" for m in catalogue.models if m.commercial_use == "allowed"}
+    shown = [urlsplit(href).path for href in results.evaluate_all("links => links.map(a => a.href)")]
+    assert shown and set(shown) <= allowed, shown
+
+
+def test_a_search_without_results_points_to_every_model_and_to_suggesting_one(
+    page: Page, site_url, repository_url
+):
+    page.goto(site_url + "/models/whisper/")
+    box = page.get_by_role("textbox", name="Search").first
+    box.click()
+    box.fill("qqqqzzzz")
+    expect(page.locator(".md-search-result__meta")).to_have_text("No matching documents")
+    pointer = page.locator(".ohm-search-none")
+    expect(pointer).to_be_visible()
+    expect(pointer.get_by_role("link", name="the complete list of models")).to_have_attribute(
+        "href", f"{site_url}/models/"
+    )
+    expect(pointer.get_by_role("link", name="suggest a model")).to_have_attribute(
+        "href", f"{repository_url}/issues/new?template=add-a-model.yml"
+    )
+
+
 def test_the_table_is_not_in_the_search_index(page: Page, site_url):
     page.goto(site_url + "/")
     page.get_by_role("textbox", name="Search").first.click()
