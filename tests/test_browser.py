@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
-from ohm.accessibility import describe, wcag_violations
+from ohm.accessibility import VISITOR_PAGES, describe, open_search, wcag_violations
 from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue, Model
 from ohm.site import table
@@ -377,15 +377,38 @@ def settle(page: Page) -> None:
         expect(page.locator(".ohm-side-status")).not_to_have_text(re.compile("^(Loading|$)"))
 
 
+@pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_no_page_breaks_a_wcag_2_2_aa_rule(page: Page, site_url, name, scheme):
+@pytest.mark.parametrize("name", list(VISITOR_PAGES))
+def test_no_page_breaks_a_wcag_2_2_aa_rule_with_search_closed_or_open(
+    page: Page, site_url, name, scheme, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
-    page.goto(site_url + PAGES[name])
+    page.goto(site_url + VISITOR_PAGES[name])
     settle(page)
-    if name == "home-empty":
+    if name == "home, nothing matches":
         expect(page.locator(".ohm-empty")).to_be_visible()
-    assert describe(wcag_violations(page)) == []
+    assert describe(wcag_violations(page)) == [], "search closed"
+    open_search(page)
+    assert describe(wcag_violations(page)) == [], "search open"
+
+
+def test_the_closed_drawer_takes_no_tab_stop_on_a_phone(page: Page, site_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + "/models/whisper/")
+    drawer = page.locator(".md-sidebar--primary")
+    assert drawer.locator("a").count() > 10  # the navigation is there, off the screen
+    in_drawer = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        in_drawer.append(page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"))
+    assert not any(in_drawer)
+    # Opened, the drawer's links are reached again.
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(drawer.get_by_role("link", name="About")).to_be_visible()
+    drawer.get_by_role("link", name="About").focus()
+    assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
 
 
 def test_no_wcag_2_2_aa_violation_on_a_phone_with_the_filters_open(page: Page, site_url):
@@ -473,7 +496,7 @@ def test_search_filters_by_commercial_use(page: Page, site_url, catalogue):
     page.goto(site_url + "/")
     page.get_by_role("textbox", name="Search").first.click()
     everything = search_results(page, "segmentation")
-    use = page.get_by_role("dialog", name="Search").get_by_label("Commercial use", exact=True)
+    use = page.get_by_label("Results by licence verdict")
     expect(use.locator("option", has_text=re.compile(r"^Allowed \(\d+\)$"))).to_have_count(1)
     use.select_option(
         label=next(o for o in use.locator("option").all_text_contents() if o.startswith("Allowed"))

@@ -20,8 +20,9 @@
 
   function siteRoot() {
     var config = document.getElementById("__config");
-    var base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL((base || ".") + "/", window.location.href);
+    var base = (config ? JSON.parse(config.textContent).base : ".") || ".";
+    // "/" on the 404 page, which is served at any address; "." or "../.." elsewhere.
+    return new URL(base.endsWith("/") ? base : base + "/", window.location.href);
   }
 
   // Pagefind's excerpt is HTML with <mark> around the words found: keep those, the rest as text.
