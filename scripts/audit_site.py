@@ -82,9 +82,8 @@ def main() -> int:
                         elements = sum(len(rule["nodes"]) for rule in violations)
                         totals["rules"] += len(violations)
                         totals["elements"] += elements
-                        print(
-                            f"{name:<24} {scheme:<6} {width:>5} {search:<6}  {len(violations):>5} {elements:>8}"
-                        )
+                        where = f"{name:<24} {scheme:<6} {width:>5} {search:<6}"
+                        print(f"{where}  {len(violations):>5} {elements:>8}")
                         if args.details:
                             for line in describe(violations):
                                 print(f"    {line}")

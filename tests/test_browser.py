@@ -669,6 +669,28 @@ def show_what_a_comparison_link_cannot_show(page: Page, site_url: str) -> None:
     expect(page.locator(".ohm-side table thead th")).to_have_count(4)
 
 
+def test_on_a_phone_the_comparison_fits_and_keeps_the_names_in_view(page: Page, site_url, catalogue):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + "/compare/?models=whisper,medsam")
+    names = page.locator(".ohm-side table thead th")
+    expect(names).to_have_count(2)
+    # Both models' columns lie inside the screen: the second is not cut off.
+    for name in names.all():
+        box = name.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Scrolled far down the facts, the names are still on the screen, below the site's header.
+    page.locator(".ohm-side tbody tr").last.scroll_into_view_if_needed()
+    header = page.locator(".md-header").bounding_box()
+    assert header
+    for name, chosen in zip(
+        names.all(), (model(catalogue, "whisper"), model(catalogue, "medsam")), strict=True
+    ):
+        box = name.bounding_box()
+        assert box and header["y"] + header["height"] - 1 <= box["y"] < 844, box
+        expect(name).to_contain_text(chosen.name)
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_screenshots_of_the_pages_a_visitor_meets(page: Page, site_url, width):
     page.set_viewport_size({"width": width, "height": 900})
