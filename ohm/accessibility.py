@@ -45,6 +45,8 @@ def open_search(page: Any, query: str = SEARCH_QUERY) -> None:
     box.fill(query)
     page.locator("li.md-search-result__item").first.wait_for()
     page.locator(".ohm-search-filters:not([hidden])").wait_for()
+    # The dialog fades in: colours are checked once no transition is under way.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
 
 
 def wcag_violations(page: Any) -> list[dict]:
