@@ -16,6 +16,38 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa
 
 _AXE = Axe()
 
+# The pages a visitor meets, by name: the browser tests and scripts/audit_site.py check each.
+VISITOR_PAGES = {
+    "home": "/",
+    "home, filtered": "/?use=allowed&task=segmentation",
+    "home, nothing matches": "/?search=no-such-model-anywhere",
+    "category": "/vision/",
+    "task": "/tasks/segmentation/",
+    "tasks": "/tasks/",
+    "model": "/models/whisper/",
+    "comparison": "/compare/?models=whisper,medsam,xgboost",
+    "all models": "/models/",
+    "about": "/about/",
+    "contributing": "/contributing/",
+    "changes": "/changes/",
+    "page not found": "/404.html",  # what the host serves for an unknown address
+}
+# What the open search shows while it is checked: results, excerpts, filters and the pointer below.
+SEARCH_QUERY = "segmentation"
+
+
+def open_search(page: Any, query: str = SEARCH_QUERY) -> None:
+    """Open the site's search dialog as a visitor does at any width, type `query` and wait for its
+    results and filters."""
+    box = page.locator(".md-search__input")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for='__search']").click()  # a phone: the header's icon
+    box.fill(query)
+    page.locator("li.md-search-result__item").first.wait_for()
+    page.locator(".ohm-search-filters:not([hidden])").wait_for()
+    # The dialog fades in: colours are checked once no transition is under way.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
 
 def wcag_violations(page: Any) -> list[dict]:
     """Every WCAG A/AA rule the page breaks, as axe reports it (rule id, elements)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -43,6 +44,9 @@ EXCLUDED = ("[data-search-exclude]", ".headerlink", ".md-source-file")
 # Pagefind weighs an h1 at 7 and body text at 1, up to 10: a model's search tags count as a heading's
 # text, and its name once more, the more where the page's boost asks for it.
 TAG_WEIGHT = 7
+# Words that must put a page above pages that use them many times ("commercial use" on the models
+# that allow it, against "non-commercial" in licence notes): as much as Pagefind gives.
+STRONG_TAG_WEIGHT = 10
 # The text of pages other than models': a category page names many models, each of whose pages
 # comes before it (Material's search gave model pages two or three times their weight).
 OTHER_PAGES = 0.25
@@ -111,15 +115,28 @@ def _weighted(content: str, meta: dict[str, Any] | None) -> str:
     meta = meta or {}
     tags = meta.get("tags")
     if not tags:
-        # Pagefind weighs headings by their level, whatever their ancestors' weight: each its own.
+        # Pagefind weighs headings by their level, whatever their ancestors' weight: each its own,
+        # unless the page gives one its own weight (About's section on regulatory status).
         for element in ("article", "h1", "h2", "h3", "h4"):
-            content = content.replace(f"<{element}", f'<{element} data-pagefind-weight="{OTHER_PAGES}"')
+            content = re.sub(
+                rf"<{element}(?![^>]*data-pagefind-weight)",
+                f'<{element} data-pagefind-weight="{OTHER_PAGES}"',
+                content,
+            )
         return content
     # The metadata is escaped for HTML already (ohm.site.assemble.for_html).
     name_weight = NAME_WEIGHTS.get(meta["search"]["boost"], max(NAME_WEIGHTS.values()))
     name = f'<p data-pagefind-weight="{name_weight}" hidden>{meta["title"]}</p>'
     words = f'<p data-pagefind-weight="{TAG_WEIGHT}" hidden>{" · ".join(tags)}</p>'
-    return content.replace("</article>", name + words + "</article>", 1)
+    strong = meta.get("strong_tags")
+    if strong:
+        words += f'<p data-pagefind-weight="{STRONG_TAG_WEIGHT}" hidden>{" · ".join(strong)}</p>'
+    # Filters, not words: a verdict's words ("not allowed") must not make the page a match for them.
+    filters = "".join(
+        f'<span data-pagefind-filter="{name}" data-pagefind-ignore hidden>{value}</span>'
+        for name, value in meta.get("filters", ())
+    )
+    return content.replace("</article>", name + words + filters + "</article>", 1)
 
 
 def indexed_pages(site_dir: Path) -> dict[str, dict[str, Any]]:

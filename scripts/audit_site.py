@@ -4,8 +4,9 @@
 
 Serves the built site from 127.0.0.1 and runs axe-core (the copy that ships in
 the axe-playwright-python package, so nothing is fetched) on the pages a
-visitor meets, in light and dark mode, at 1280 and 390 px wide; prints the
-violations per page, as rules and as elements. Pages the site does not have
+visitor meets (ohm.accessibility.VISITOR_PAGES), in light and dark mode, at
+1280 and 390 px wide, each with the search closed and then open with results;
+prints the violations per page, as rules and as elements. Pages the site does not have
 are listed as missing. Not a test: tests/test_browser.py asserts zero
 violations; this prints figures to compare two builds.
 """
@@ -23,19 +24,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from ohm.accessibility import describe, wcag_violations
+from ohm.accessibility import VISITOR_PAGES, describe, open_search, wcag_violations
 
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {
-    "home": "/",
-    "home, filtered": "/?use=allowed&task=segmentation",
-    "home, nothing matches": "/?search=no-such-model-anywhere",
-    "category": "/vision/",
-    "task": "/tasks/segmentation/",
-    "model": "/models/whisper/",
-    "comparison": "/compare/?models=whisper,medsam",
-    "about": "/about/",
-}
 SCHEMES = ("light", "dark")
 WIDTHS = (1280, 390)
 
@@ -70,8 +61,8 @@ def main() -> int:
     totals = {"rules": 0, "elements": 0}
     with serve(args.site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        print(f"{'page':<24} {'scheme':<6} {'width':>5}  {'rules':>5} {'elements':>8}")
-        for name, path in PAGES.items():
+        print(f"{'page':<24} {'scheme':<6} {'width':>5} {'search':<6}  {'rules':>5} {'elements':>8}")
+        for name, path in VISITOR_PAGES.items():
             for scheme in SCHEMES:
                 for width in WIDTHS:
                     context = browser.new_context(
@@ -80,21 +71,25 @@ def main() -> int:
                     page = context.new_page()
                     response = page.goto(base + path)
                     if response is None or response.status != 200:
-                        print(f"{name:<24} {scheme:<6} {width:>5}  missing")
+                        print(f"{name:<24} {scheme:<6} {width:>5} {'':<6}  missing")
                         context.close()
                         continue
                     page.wait_for_load_state("networkidle")
-                    violations = wcag_violations(page)
-                    elements = sum(len(rule["nodes"]) for rule in violations)
-                    totals["rules"] += len(violations)
-                    totals["elements"] += elements
-                    print(f"{name:<24} {scheme:<6} {width:>5}  {len(violations):>5} {elements:>8}")
-                    if args.details:
-                        for line in describe(violations):
-                            print(f"    {line}")
+                    for search in ("closed", "open"):
+                        if search == "open":
+                            open_search(page)
+                        violations = wcag_violations(page)
+                        elements = sum(len(rule["nodes"]) for rule in violations)
+                        totals["rules"] += len(violations)
+                        totals["elements"] += elements
+                        where = f"{name:<24} {scheme:<6} {width:>5} {search:<6}"
+                        print(f"{where}  {len(violations):>5} {elements:>8}")
+                        if args.details:
+                            for line in describe(violations):
+                                print(f"    {line}")
                     context.close()
         browser.close()
-    print(f"{'total':<24} {'':<6} {'':>5}  {totals['rules']:>5} {totals['elements']:>8}")
+    print(f"{'total':<24} {'':<6} {'':>5} {'':<6}  {totals['rules']:>5} {totals['elements']:>8}")
     return 0
 
 

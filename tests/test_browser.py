@@ -32,7 +32,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
-from ohm.accessibility import describe, wcag_violations
+from ohm.accessibility import VISITOR_PAGES, describe, open_search, wcag_violations
 from ohm.catalog import DEFAULT_CATALOGUE, open_catalogue
 from ohm.catalog.catalogue import Catalogue, Model
 from ohm.site import table
@@ -489,15 +489,38 @@ def settle(page: Page) -> None:
         expect(page.locator(".ohm-side-status")).not_to_have_text(re.compile("^(Loading|$)"))
 
 
+@pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_no_page_breaks_a_wcag_2_2_aa_rule(page: Page, site_url, name, scheme):
+@pytest.mark.parametrize("name", list(VISITOR_PAGES))
+def test_no_page_breaks_a_wcag_2_2_aa_rule_with_search_closed_or_open(
+    page: Page, site_url, name, scheme, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
-    page.goto(site_url + PAGES[name])
+    page.goto(site_url + VISITOR_PAGES[name])
     settle(page)
-    if name == "home-empty":
+    if name == "home, nothing matches":
         expect(page.locator(".ohm-empty")).to_be_visible()
-    assert describe(wcag_violations(page)) == []
+    assert describe(wcag_violations(page)) == [], "search closed"
+    open_search(page)
+    assert describe(wcag_violations(page)) == [], "search open"
+
+
+def test_the_closed_drawer_takes_no_tab_stop_on_a_phone(page: Page, site_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + "/models/whisper/")
+    drawer = page.locator(".md-sidebar--primary")
+    assert drawer.locator("a").count() > 10  # the navigation is there, off the screen
+    in_drawer = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        in_drawer.append(page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"))
+    assert not any(in_drawer)
+    # Opened, the drawer's links are reached again.
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(drawer.get_by_role("link", name="About")).to_be_visible()
+    drawer.get_by_role("link", name="About").focus()
+    assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
 
 
 def test_no_wcag_2_2_aa_violation_on_a_phone_with_the_filters_open(page: Page, site_url):
@@ -548,6 +571,74 @@ def test_search_ranks_model_pages_first_for_names_tasks_modalities_and_keywords(
         assert covered, f"no model has the keyword {keyword}"
         first = search_results(page, keyword)[: len(covered)]
         assert first and set(first) <= covered, keyword
+
+
+def test_search_finds_what_visitors_mean(page: Page, site_url, catalogue):
+    page.goto(site_url + "/")
+    page.get_by_role("textbox", name="Search").first.click()
+
+    def pages_of(models) -> list[str]:
+        return [f"/models/{m.id}/" for m in models]
+
+    # "commercial" finds the models whose commercial use is allowed, not those whose notes say
+    # "non-commercial": the verdicts are facts of the index, not words of the snippets.
+    allowed = set(pages_of(m for m in catalogue.models if m.commercial_use == "allowed"))
+    found = search_results(page, "commercial")
+    assert found and set(found) <= allowed, found
+    # A language by its name finds every model that lists its code.
+    german = set(pages_of(m for m in catalogue.models if "de" in (m.languages or ())))
+    assert len(german) > 1
+    assert set(search_results(page, "German")[: len(german)]) == german
+    # A subcategory's keywords give a model no imaging modality it lacks: every MR model before any
+    # model that states its imaging modalities without MR.
+    mr = pages_of(m for m in catalogue.models if "MR" in m.imaging_modalities)
+    without = set(
+        pages_of(m for m in catalogue.models if m.imaging_modalities and "MR" not in m.imaging_modalities)
+    )
+    found = search_results(page, "MRI")
+    assert set(mr) <= set(found), found
+    last_mr = max(found.index(path) for path in mr)
+    assert not without & set(found[:last_mr]), found
+    # The words of medical-device regulation reach the explanation of regulatory status first.
+    for word in ("cleared", "clearance", "FDA", "CE"):
+        assert search_results(page, word)[0] == "/about/", word
+
+
+def test_search_filters_by_commercial_use(page: Page, site_url, catalogue):
+    page.goto(site_url + "/")
+    page.get_by_role("textbox", name="Search").first.click()
+    everything = search_results(page, "segmentation")
+    use = page.get_by_label("Results by licence verdict")
+    expect(use.locator("option", has_text=re.compile(r"^Allowed \(\d+\)$"))).to_have_count(1)
+    use.select_option(
+        label=next(o for o in use.locator("option").all_text_contents() if o.startswith("Allowed"))
+    )
+    results = page.locator("li.md-search-result__item > a.md-search-result__link")
+    expect(results.first).to_be_visible()
+    page.wait_for_function(
+        f"() => document.querySelectorAll('li.md-search-result__item').length < {len(everything)}"
+    )
+    allowed = {f"/models/{m.id}/" for m in catalogue.models if m.commercial_use == "allowed"}
+    shown = [urlsplit(href).path for href in results.evaluate_all("links => links.map(a => a.href)")]
+    assert shown and set(shown) <= allowed, shown
+
+
+def test_a_search_without_results_points_to_every_model_and_to_suggesting_one(
+    page: Page, site_url, repository_url
+):
+    page.goto(site_url + "/models/whisper/")
+    box = page.get_by_role("textbox", name="Search").first
+    box.click()
+    box.fill("qqqqzzzz")
+    expect(page.locator(".md-search-result__meta")).to_have_text("No matching documents")
+    pointer = page.locator(".ohm-search-none")
+    expect(pointer).to_be_visible()
+    expect(pointer.get_by_role("link", name="the complete list of models")).to_have_attribute(
+        "href", f"{site_url}/models/"
+    )
+    expect(pointer.get_by_role("link", name="suggest a model")).to_have_attribute(
+        "href", f"{repository_url}/issues/new?template=add-a-model.yml"
+    )
 
 
 def test_the_table_is_not_in_the_search_index(page: Page, site_url):
@@ -688,6 +779,28 @@ def show_what_a_comparison_link_cannot_show(page: Page, site_url: str) -> None:
     expect(status).to_contain_text("Not in the catalogue: no-such-model")
     expect(status).to_contain_text("left out: xgboost")
     expect(page.locator(".ohm-side table thead th")).to_have_count(4)
+
+
+def test_on_a_phone_the_comparison_fits_and_keeps_the_names_in_view(page: Page, site_url, catalogue):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + "/compare/?models=whisper,medsam")
+    names = page.locator(".ohm-side table thead th")
+    expect(names).to_have_count(2)
+    # Both models' columns lie inside the screen: the second is not cut off.
+    for name in names.all():
+        box = name.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Scrolled far down the facts, the names are still on the screen, below the site's header.
+    page.locator(".ohm-side tbody tr").last.scroll_into_view_if_needed()
+    header = page.locator(".md-header").bounding_box()
+    assert header
+    for name, chosen in zip(
+        names.all(), (model(catalogue, "whisper"), model(catalogue, "medsam")), strict=True
+    ):
+        box = name.bounding_box()
+        assert box and header["y"] + header["height"] - 1 <= box["y"] < 844, box
+        expect(name).to_contain_text(chosen.name)
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -23,13 +23,14 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin
 
 import jinja2
+from babel import Locale
 from markupsafe import Markup
 
 from ohm.catalog import evidence, vocabulary
@@ -317,6 +318,9 @@ def page_meta(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
             "description": model.description,
             "tags": search_keywords(catalogue, model),
             "search": {"boost": _search_boost(model, catalogue)},
+            # Facts the site's search narrows by (Pagefind filters), rather than words it matches.
+            "filters": [["Commercial use", model.commercial_use_label], ["Access", model.access_label]],
+            "strong_tags": list(COMMERCIAL_WORDS) if model.commercial_use == "allowed" else [],
             # The tags are for the search only: Zensical would also list them under the page.
             "hide": ["tags"],
         }
@@ -378,12 +382,59 @@ def code_block(text: str) -> Markup:
     return Markup("\n".join("    " + line for line in str(text).splitlines()))
 
 
+# Words visitors search imaging modalities by, besides the modality's own value (ohm's vocabulary).
+IMAGING_WORDS = {
+    "MR": ("MRI", "magnetic resonance"),
+    "CT": ("computed tomography",),
+    "X-ray": ("chest X-ray", "radiograph"),
+    "whole-slide": ("whole-slide imaging", "WSI"),
+    "PET": ("positron emission tomography",),
+}
+# The words a model page with a known clearance is found under, besides the clearance's own words.
+CLEARED_WORDS = ("cleared", "clearance", "medical device")
+# The words a model whose commercial use is allowed is found under, above every page that merely
+# mentions them ("non-commercial"); the verdicts themselves are the search's filters.
+COMMERCIAL_WORDS = ("commercial use",)
+
+
 def search_keywords(catalogue: Catalogue, model: Model) -> list[str]:
     """The words the site's search finds a model page under, besides its text: its own name (so it
-    outranks a model whose name merely starts the same), its tasks, its modalities and the keywords
-    declared for it (Material weighs these above titles and text)."""
-    words = [model.name, *(task.title for task in model.tasks), *model.modalities, *catalogue.keywords(model)]
+    outranks a model whose name merely starts the same), its tasks, its modalities, the keywords
+    declared for it, its imaging modalities, its languages by name, and its clearances as a medical
+    device where it has any.
+
+    A keyword that names an imaging modality ("MRI" on a subcategory) is left out for a model that
+    lists its imaging modalities without that one: the subcategory's words must not give an X-ray
+    model the words of MR models.
+    """
+    words = [model.name, *(task.title for task in model.tasks), *model.modalities]
+    words += [word for word in catalogue.keywords(model) if not _names_another_modality(word, model)]
+    for modality in model.imaging_modalities:
+        words += [modality, *IMAGING_WORDS.get(modality, ())]
+    words += language_names(model.languages or ())
+    if model.regulatory:
+        words += CLEARED_WORDS
+        for clearance in model.regulatory:
+            words += [clearance.jurisdiction, clearance.status]
     return list(dict.fromkeys(words))
+
+
+def _names_another_modality(word: str, model: Model) -> bool:
+    if not model.imaging_modalities:
+        return False  # not stated: every keyword of its subcategory may apply
+    named = {
+        modality
+        for modality in vocabulary.values("imaging_modalities")
+        if word.casefold() in (w.casefold() for w in (modality, *IMAGING_WORDS.get(modality, ())))
+    }
+    return bool(named) and not named & set(model.imaging_modalities)
+
+
+def language_names(codes: Iterable[str]) -> list[str]:
+    """English names of BCP 47 language codes, from the Unicode CLDR data that Babel ships ("de" ->
+    "German", "mul" -> "Multiple languages"); a code CLDR does not name is left out."""
+    names = Locale("en").languages
+    return [names[code.replace("-", "_")] for code in codes if code.replace("-", "_") in names]
 
 
 def write_pages(pages: dict[str, str], out_dir: Path, protected: Mapping[Path, str] | None = None) -> None:

@@ -20,9 +20,9 @@
 
   function siteRoot() {
     var config = document.getElementById("__config");
-    var base = config ? JSON.parse(config.textContent).base : ".";
-    // The 404 page names the root as "/" (it is shown at any address); other pages relatively.
-    return new URL((base || ".").replace(/\/$/, "") + "/", window.location.href);
+    var base = (config ? JSON.parse(config.textContent).base : ".") || ".";
+    // "/" on the 404 page, which is served at any address; "." or "../.." elsewhere.
+    return new URL(base.endsWith("/") ? base : base + "/", window.location.href);
   }
 
   // Pagefind's excerpt is HTML with <mark> around the words found: keep those, the rest as text.
@@ -51,9 +51,18 @@
     var form = dialog.querySelector("form");
     var meta = dialog.querySelector(".md-search-result__meta");
     var list = dialog.querySelector(".md-search-result__list");
+    var none = dialog.querySelector(".ohm-search-none");
+    var filterBox = dialog.querySelector(".ohm-search-filters");
+    var selects = dialog.querySelectorAll(".ohm-search-filters select");
     var root = siteRoot();
     var engine = null;
+    var filtersLoaded = false;
     var latest = 0;
+
+    // The pointers of an empty result lead into the site wherever the page is.
+    dialog.querySelectorAll("a[data-path]").forEach(function (link) {
+      link.href = new URL(link.getAttribute("data-path"), root).href;
+    });
 
     function load() {
       if (!engine) {
@@ -85,17 +94,49 @@
       return li;
     }
 
+    // The values of the index's filters (commercial use, access) with their counts, loaded once,
+    // after the first results, so that they never delay them.
+    function loadFilters(pagefind) {
+      if (filtersLoaded) return;
+      filtersLoaded = true;
+      pagefind.filters().then(function (filters) {
+        selects.forEach(function (select) {
+          var values = filters[select.getAttribute("data-filter")] || {};
+          Object.keys(values)
+            .sort()
+            .forEach(function (value) {
+              var option = document.createElement("option");
+              option.value = value;
+              option.textContent = value + " (" + values[value] + ")";
+              select.appendChild(option);
+            });
+        });
+        if (filterBox) filterBox.hidden = false;
+      });
+    }
+
+    function chosenFilters() {
+      var chosen = {};
+      selects.forEach(function (select) {
+        if (select.value) chosen[select.getAttribute("data-filter")] = select.value;
+      });
+      return chosen;
+    }
+
     function search() {
       var query = input.value.trim();
       var asked = ++latest;
       if (!query) {
         list.textContent = "";
+        if (none) none.hidden = true;
         meta.textContent = "Type to start searching";
         return;
       }
+      var engineLoaded = null;
       load()
         .then(function (pagefind) {
-          return pagefind.search(query);
+          engineLoaded = pagefind;
+          return pagefind.search(query, { filters: chosenFilters() });
         })
         .then(function (found) {
           if (asked !== latest) return null;
@@ -112,6 +153,8 @@
             var count = found.results.length;
             meta.textContent =
               count === 0 ? "No matching documents" : count === 1 ? "1 matching document" : count + " matching documents";
+            if (none) none.hidden = false; // below the results, or at once below "No matching documents"
+            loadFilters(engineLoaded);
           });
         })
         .catch(function () {
@@ -124,6 +167,9 @@
       search();
     });
     input.addEventListener("focus", load);
+    selects.forEach(function (select) {
+      select.addEventListener("change", search);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var first = list.querySelector("a");
