@@ -59,6 +59,25 @@ def test_evaluations_with_their_own_quotes_take_no_evidence_key(tmp_path):
     ]
 
 
+def test_a_hub_tree_page_backs_the_formats_it_lists_and_what_was_read(tmp_path):
+    """Its file list is the revision's: it may show the formats, and be listed as read."""
+    hub_tree = f"https://huggingface.co/example/example-asr/tree/{SHA}"
+    text = fixture_text("evidence-hub-tree-licence")
+    text = text.replace(
+        f"licenses.weights: [{{source: {hub_tree}, quote: 'License: mit'}}]",
+        f"licenses.weights: [{{source: {README}, quote: Released under the MIT License.}}]",
+    )
+    text = text.replace(
+        f"deployment.formats: {{checked: [{README}]}}", f"deployment.formats: {{checked: [{hub_tree}]}}"
+    )
+    assert problems_of(text, tmp_path) == []
+    text = text.replace(
+        "formats: unknown}", "formats: [safetensors]}"
+    ).replace(f"deployment.formats: {{checked: [{hub_tree}]}}",
+              f"deployment.formats: [{{source: {hub_tree}, quote: model.safetensors}}]")  # fmt: skip
+    assert problems_of(text, tmp_path) == []
+
+
 @pytest.mark.parametrize(
     ("url", "revision"),
     [

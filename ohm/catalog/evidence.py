@@ -76,6 +76,23 @@ PINNED_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 NONE_STATED_LICENCE = "LicenseRef-none-stated"
 _GITHUB_TREE = re.compile(rf"^https://github\.com/{_NAME}/{_NAME}/tree/{_SHA}(/\S*)?$")
 
+# A Hugging Face tree page at a revision lists that revision's files, but its header shows the
+# repository's licence tag and card as they are today, whatever revision its address names: it
+# backs only what the file list shows.
+_HUB_TREE = re.compile(rf"^https://huggingface\.co/((datasets|spaces)/)?{_NAME}/{_NAME}/tree/{_SHA}(/\S*)?$")
+FILE_LIST_FACTS = frozenset({"deployment.formats"})
+
+
+def hub_tree_problem(path: str, url: str) -> str | None:
+    """Why a Hugging Face tree page cannot back the fact at `path`, or None."""
+    if path in FILE_LIST_FACTS or not _HUB_TREE.match(url):
+        return None
+    return (
+        "a Hugging Face tree page shows the repository's licence and card as they are now, not at "
+        "its revision: cite the file at the revision (https://huggingface.co/OWNER/REPO/blob/SHA/README.md)"
+    )
+
+
 # Hosts whose pinned URLs name a commit (an arXiv version is not one).
 _REVISION_HOSTS = frozenset({"github.com", "raw.githubusercontent.com", "huggingface.co"})
 

@@ -662,6 +662,21 @@ def check_evidence_sources_are_listed_and_pinned(loaded: LoadedCatalogue, report
                 report(("models", i, *path), problem)
 
 
+def check_hub_tree_pages_back_only_their_file_list(loaded: LoadedCatalogue, report: Report) -> None:
+    """A cited Hugging Face tree page backs the formats it lists, never a licence or any other fact."""
+    for i, model, given in _with_evidence(loaded.data):
+        for key, backing in given.items():
+            for k, citation in enumerate(backing if isinstance(backing, list) else ()):
+                source = citation.get("source") if isinstance(citation, dict) else None
+                if isinstance(source, str) and (problem := evidence.hub_tree_problem(key, source)):
+                    report(("models", i, "evidence", key, k, "source"), problem)
+        evaluations = model.get("evaluations")
+        for j, item in enumerate(evaluations if isinstance(evaluations, list) else ()):
+            source = item.get("source") if isinstance(item, dict) else None
+            if isinstance(source, str) and (problem := evidence.hub_tree_problem("evaluations", source)):
+                report(("models", i, "evaluations", j, "source"), problem)
+
+
 def check_evaluations_quote_their_source(loaded: LoadedCatalogue, report: Report) -> None:
     """In an entry with evidence, each result carries the words of its source."""
     for i, model, _ in _with_evidence(loaded.data):
@@ -740,6 +755,7 @@ SEMANTIC_CHECKS: list[Callable[[LoadedCatalogue, Report], None]] = [
     check_evidence_covers_every_fact,
     check_evidence_fits_the_value,
     check_evidence_sources_are_listed_and_pinned,
+    check_hub_tree_pages_back_only_their_file_list,
     check_evaluations_quote_their_source,
     check_no_licence_stated_shows_the_tree,
     check_evidence_has_a_second_reader,
