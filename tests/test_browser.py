@@ -956,7 +956,7 @@ def test_every_verdict_says_what_decides_it_and_every_licence_names_its_artefact
 
 def test_the_access_column_sorts_and_filters(page: Page, site_url, catalogue):
     page.goto(site_url + "/")
-    page.get_by_label("Access").select_option("gated")
+    page.get_by_label("Access", exact=True).select_option("gated")
     assert sorted(rows_shown(page)) == sorted(m.id for m in catalogue.models if m.access == "gated")
     page.get_by_role("button", name="Clear filters").click()
     heading = page.locator(".ohm-compare thead th", has_text="Access")
@@ -1093,6 +1093,9 @@ def deployed_catalogue(count: int) -> str:
     """catalogue_with_models(count) with deployment facts: some run on a CPU, GPU memory in steps."""
     data = yaml.safe_load(catalogue_with_models(count))
     for n, entry in enumerate(data["models"]):
+        # Made-up facts have no evidence: the copies are pending entries.
+        entry.pop("evidence", None)
+        entry.pop("second_reader", None)
         deployment = entry.setdefault("deployment", {})
         deployment["cpu_only"] = n % 4 == 0 if n % 5 else "unknown"
         deployment["min_gpu_memory_gb"] = GPU_NEEDS[n % len(GPU_NEEDS)]

@@ -76,9 +76,11 @@ def test_search_words_are_matched_from_their_start_and_non_joins_its_word():
 
 
 @pytest.mark.slow
-def test_the_complete_list_is_split_so_no_part_grows_with_the_catalogue():
+def test_the_complete_list_is_split_so_no_part_grows_with_the_catalogue(tmp_path):
     count = 2 * COMPLETE_LIST_ROWS + 7
-    catalogue = build_catalogue(yaml.safe_load(catalogue_with_models(count)))
+    path = tmp_path / "models.yaml"
+    path.write_text(catalogue_with_models(count), encoding="utf-8")
+    catalogue = open_catalogue(path).typed
     pages = render_pages(catalogue)
     parts = [all_models_page(n) for n in (1, 2, 3)]
     assert all(part in pages for part in parts) and all_models_page(4) not in pages

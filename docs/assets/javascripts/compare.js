@@ -79,6 +79,8 @@
       this.id = index.id[position];
       this.index = index;
       for (var name in index.filters) this.values[name] = index.filters[name][position].split("|");
+      // "Archived upstream" filters like the others; the index carries it as its own column.
+      if (index.archived) this.values.archived = [index.archived[position]];
     }
   }
 
@@ -380,6 +382,7 @@
 
     function loadWords() {
       if (!state.text) {
+        count.textContent = "Loading the words of all " + plural(total, "model") + "…";
         state.text = json("data-text-index").then(
           function (words) {
             state.words = words;
