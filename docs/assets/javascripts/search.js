@@ -58,6 +58,30 @@
     var engine = null;
     var filtersLoaded = false;
     var latest = 0;
+    var pending = []; // the results of the latest query not yet drawn, best first
+    // Beyond the first results, the others on request: each loads only its own excerpt.
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "ohm-search-more md-button";
+    more.hidden = true;
+    list.parentNode.insertBefore(more, list.nextSibling);
+
+    function draw(results, asked, replace) {
+      return Promise.all(
+        results.map(function (result) {
+          return result.data();
+        })
+      ).then(function (pages) {
+        if (asked !== latest) return false;
+        if (replace) list.textContent = "";
+        pages.forEach(function (data) {
+          list.appendChild(item(data));
+        });
+        more.hidden = pending.length === 0;
+        more.textContent = "Show " + Math.min(SHOWN, pending.length) + " more of " + pending.length;
+        return true;
+      });
+    }
 
     // The pointers of an empty result lead into the site wherever the page is.
     dialog.querySelectorAll("a[data-path]").forEach(function (link) {
@@ -128,6 +152,8 @@
       var asked = ++latest;
       if (!query) {
         list.textContent = "";
+        pending = [];
+        more.hidden = true;
         if (none) none.hidden = true;
         meta.textContent = "Type to start searching";
         return;
@@ -140,16 +166,9 @@
         })
         .then(function (found) {
           if (asked !== latest) return null;
-          return Promise.all(
-            found.results.slice(0, SHOWN).map(function (result) {
-              return result.data();
-            })
-          ).then(function (pages) {
-            if (asked !== latest) return;
-            list.textContent = "";
-            pages.forEach(function (data) {
-              list.appendChild(item(data));
-            });
+          pending = found.results.slice(SHOWN);
+          return draw(found.results.slice(0, SHOWN), asked, true).then(function (drawn) {
+            if (!drawn) return;
             var count = found.results.length;
             meta.textContent =
               count === 0 ? "No matching documents" : count === 1 ? "1 matching document" : count + " matching documents";
@@ -162,6 +181,11 @@
         });
     }
 
+    more.addEventListener("click", function () {
+      var next = pending.slice(0, SHOWN);
+      pending = pending.slice(SHOWN);
+      draw(next, latest, false);
+    });
     input.addEventListener("input", function () {
       if (toggle) toggle.checked = true; // typing opens the results; focus alone does not
       search();
