@@ -173,6 +173,25 @@ def test_with_repo_url_model_pages_link_to_their_entry(tmp_path):
     assert about["href"] == "https://github.com/example/health-models/edit/main/docs/about.md"
 
 
+def test_copies_of_the_catalogue_are_valid_and_still_to_be_re_read(tmp_path, catalogue):
+    """A synthetic catalogue keeps the originals as they are; its copies, on other hosts, drop their evidence."""
+    path = tmp_path / "models.yaml"
+    path.write_text(
+        synthetic_catalogue(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), 3 * len(catalogue.models))
+    )
+    opened = open_catalogue(path)
+    assert opened.problems == []
+    complete = {m.id for m in catalogue.models if m.evidence_status == "complete"}
+    assert complete, "the catalogue has no entry with evidence"
+    copies = [m for m in opened.typed.models if m.id.endswith(("-1", "-2")) and m.id[:-2] in complete]
+    assert len(copies) == 2 * len(complete)
+    assert {m.evidence_status for m in copies} == {"pending"} and not any(m.second_reader for m in copies)
+    originals = {m.id: m for m in opened.typed.models if m.id in complete}
+    assert {m.id: m.evidence for m in originals.values()} == {
+        m.id: m.evidence for m in catalogue.models if m.id in complete
+    }
+
+
 def test_a_model_page_does_not_grow_with_the_catalogue(tmp_path, catalogue):
     """The navigation every page carries holds no model, so ten times the models keep a page's size."""
     source = DEFAULT_CATALOGUE.read_text(encoding="utf-8")

@@ -3,7 +3,10 @@
 Copy k of an entry gets the id `<id>-k`, the name `<name> k` and URLs on the
 host `copyk.<host>`, so ids, names and URLs stay unique and valid. Everything
 above `models:` (categories, tasks, licences) is kept as it is, and so is every
-other line of an entry, so the copies exercise the same fields as the originals.
+other line of an entry, so the copies exercise the same fields as the originals,
+but for their evidence: on other hosts the sources are no longer GitHub commits or
+Hugging Face revisions, so a copy is an entry still to be re-read (no `evidence:`,
+no `second_reader`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ _ENTRY_START = re.compile(r"^  - id: ", re.MULTILINE)
 _ID = re.compile(r"^(  - id: )(\S+)$", re.MULTILINE)
 _NAME = re.compile(r"^(    name: )(.+)$", re.MULTILINE)
 _URL_HOST = re.compile(r"https://")
+# An entry's `evidence:` block (up to its next field) and its `second_reader:` line.
+_EVIDENCE = re.compile(r"^    evidence:\n(?:      .*\n|\n)*|^    second_reader: .*\n", re.MULTILINE)
 
 
 def synthetic_catalogue(source: str, count: int) -> str:
@@ -41,6 +46,7 @@ def synthetic_catalogue(source: str, count: int) -> str:
 def _copy(entry: str, copy: int) -> str:
     entry = _ID.sub(lambda m: f"{m.group(1)}{m.group(2)}-{copy}", entry, count=1)
     entry = _NAME.sub(lambda m: f"{m.group(1)}{_suffixed(m.group(2), copy)}", entry, count=1)
+    entry = _EVIDENCE.sub("", entry)
     return _URL_HOST.sub(f"https://copy{copy}.", entry)
 
 
